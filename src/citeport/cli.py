@@ -1,0 +1,155 @@
+"""The `citeport` command line.
+
+    citeport convert INPUT... --to FORMAT [-o OUT] [--from FORMAT] [--strict] [--quiet]
+    citeport formats
+
+Diagnostics go to stderr compiler-style (`refs.jsonl:3: warning[AGG001] ...`), then a one-line
+summary. Exit status: 0 done (warnings allowed), 1 done with errors (or with warnings under
+--strict), 2 usage or I/O error. No Python traceback reaches the user: an unexpected failure is
+one line naming it as a citeport bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+import orjson
+
+from . import __version__
+from .convert import Result, UsageError, convert
+from .diagnostics import Diagnostic, DiagnosticLog, Severity
+from .options import WriteOptions
+from .registry import formats, readers, writers
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"citeport: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="citeport", description="Convert citation records between formats.")
+    parser.add_argument("--version", action="version", version=f"citeport {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    conv = commands.add_parser("convert", help="convert inputs to one output format")
+    conv.add_argument("inputs", nargs="+", metavar="INPUT", help="input files ('-' for stdin)")
+    conv.add_argument("-t", "--to", required=True, choices=writers(), help="output format")
+    conv.add_argument(
+        "-f",
+        "--from",
+        dest="from_format",
+        choices=readers(),
+        help="input format (default: detected from extension and content)",
+    )
+    conv.add_argument(
+        "-o", "--output", default="-", help="output file, written atomically (default: stdout)"
+    )
+    conv.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    conv.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors, no warnings and no summary"
+    )
+    conv.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print informational diagnostics (repairs)",
+    )
+    conv.add_argument(
+        "--report",
+        choices=["json"],
+        help="print the diagnostics as JSON lines on stderr instead of text",
+    )
+    conv.add_argument(
+        "--unicode",
+        action="store_true",
+        help="BibTeX: write UTF-8 instead of LaTeX accent commands",
+    )
+    conv.add_argument(
+        "--full-journal-names",
+        action="store_true",
+        help="IEEE: keep journal names as given instead of abbreviating them",
+    )
+
+    commands.add_parser("formats", help="list the formats citeport reads and writes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (the console script exits with it)."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "formats":
+            return _list_formats(sys.stdout)
+        return _convert(args)
+    except KeyboardInterrupt:
+        print("citeport: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except UsageError as exc:
+        print(f"citeport: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"citeport: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        print(
+            f"citeport: internal error ({type(exc).__name__}: {exc}); "
+            "please report this as a citeport bug",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+
+
+def _list_formats(out: TextIO) -> int:
+    for info in formats():
+        roles = "/".join(r for r, f in (("read", info.reader), ("write", info.writer)) if f)
+        out.write(f"{info.name:<12} {roles:<10} {info.description}\n")
+    return EXIT_OK
+
+
+def _convert(args: argparse.Namespace) -> int:
+    threshold = (
+        Severity.ERROR if args.quiet else Severity.INFO if args.verbose else Severity.WARNING
+    )
+
+    def show(diag: Diagnostic) -> None:
+        if diag.severity < threshold:
+            return
+        if args.report == "json":
+            sys.stderr.write(orjson.dumps(diag.to_dict()).decode() + "\n")
+        else:
+            sys.stderr.write(f"{diag}\n")
+
+    log = DiagnosticLog(sink=show)
+    options = WriteOptions(unicode=args.unicode, full_journal_names=args.full_journal_names)
+    output = sys.stdout if args.output == "-" else args.output
+    result = convert(
+        args.inputs, args.to, output, from_format=args.from_format, options=options, log=log
+    )
+    if not args.quiet:
+        sys.stderr.write(_summary(result) + "\n")
+    if log.by_code.get("IO001") or log.by_code.get("IO002"):
+        return EXIT_USAGE
+    if log.errors or (args.strict and log.warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _summary(result: Result) -> str:
+    log = result.log
+    parts = [f"read {result.read}", f"wrote {result.written}", f"skipped {result.skipped}"]
+    counts = [
+        f"{n} {name}{'s' if n != 1 else ''}"
+        for name, n in (("error", log.errors), ("warning", log.warnings))
+        if n
+    ]
+    tail = f" ({', '.join(counts)})" if counts else ""
+    return f"citeport: {', '.join(parts)}{tail}"

@@ -1,0 +1,190 @@
+"""Read -> write, as a library: the functions behind the CLI, usable from Python.
+
+Nothing here prints. Problems are reported to a `DiagnosticLog`, returned in the `Result`:
+an unreadable input is an IO001 error and the other inputs are still converted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from .diagnostics import DiagnosticLog, Location
+from .model import Reference
+from .options import WriteOptions
+from .registry import FormatInfo, detect, find
+
+HEAD_BYTES = 8192
+
+
+class _InputFailed(Exception):
+    """Raised inside `atomic_output` to discard the output when an input failed."""
+
+
+class UsageError(ValueError):
+    """A request citeport cannot carry out as asked (unknown format, output = input)."""
+
+
+@dataclass(slots=True)
+class Result:
+    """What a conversion did: record counts, its diagnostics, and the output text when no
+    output path was given."""
+
+    read: int = 0
+    written: int = 0
+    log: DiagnosticLog = field(default_factory=DiagnosticLog)
+    text: str | None = None
+
+    @property
+    def skipped(self) -> int:
+        return self.log.skipped
+
+
+def reader_for(name: str | None, path: str, head: bytes) -> FormatInfo:
+    """The reader format: the one named, else the one detected. Raises UsageError."""
+    if name:
+        info = find(name)
+        if info is None or info.reader is None:
+            raise UsageError(f"no reader for format {name!r}")
+        return info
+    info = detect(path, head)
+    if info is None:
+        raise UsageError("cannot tell the input format; name it with --from")
+    return info
+
+
+def writer_for(name: str) -> FormatInfo:
+    info = find(name)
+    if info is None or info.writer is None:
+        raise UsageError(f"no writer for format {name!r}")
+    return info
+
+
+def read_stream(
+    stream: IO[bytes], source: str, log: DiagnosticLog, fmt: str | None = None
+) -> Iterator[Reference]:
+    """Yield the references of one binary stream, detecting its format unless `fmt` is given."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
+    if not head.strip():
+        log.report("IO003", "input is empty: no records", Location(source))
+        return
+    info = reader_for(fmt, source, head)
+    assert info.reader is not None
+    yield from info.reader(buffered, source, log)
+
+
+def read(
+    path: str | os.PathLike[str], fmt: str | None = None, log: DiagnosticLog | None = None
+) -> Iterator[Reference]:
+    """Yield the references in a file; problems go to `log` (made and dropped if None).
+
+    Raises OSError when the file cannot be opened, UsageError when its format is unknown.
+    """
+    log = log if log is not None else DiagnosticLog()
+    with open(path, "rb") as stream:
+        yield from read_stream(stream, str(path), log, fmt)
+
+
+def write(
+    refs: Iterable[Reference],
+    out: IO[str],
+    to: str,
+    log: DiagnosticLog | None = None,
+    options: WriteOptions | None = None,
+) -> int:
+    """Write references to a text stream in format `to`; returns the number written."""
+    info = writer_for(to)
+    assert info.writer is not None
+    return info.writer(
+        refs, out, log if log is not None else DiagnosticLog(), options or WriteOptions()
+    )
+
+
+def convert(
+    inputs: Sequence[str | os.PathLike[str]],
+    to: str,
+    output: str | os.PathLike[str] | IO[str] | None = None,
+    *,
+    from_format: str | None = None,
+    options: WriteOptions | None = None,
+    log: DiagnosticLog | None = None,
+) -> Result:
+    """Convert input files to one output in format `to`.
+
+    `output` may be a path (written atomically: a failed run leaves no partial file), a text
+    stream, or None to get the text back in `Result.text`. `"-"` as an input reads stdin.
+    """
+    result = Result(log=log if log is not None else DiagnosticLog())
+    writer_for(to)
+    paths = [os.fspath(p) for p in inputs]
+    if isinstance(output, (str, os.PathLike)) and os.fspath(output) != "-":
+        _refuse_overwriting_input(os.fspath(output), paths)
+
+    def counted() -> Iterator[Reference]:
+        for ref in _read_all(paths, from_format, result.log):
+            result.read += 1
+            yield ref
+
+    if output is None:
+        buffer = io.StringIO(newline="")
+        result.written = write(counted(), buffer, to, result.log, options)
+        result.text = buffer.getvalue()
+    elif isinstance(output, (str, os.PathLike)):
+        try:
+            with atomic_output(os.fspath(output)) as out:
+                result.written = write(counted(), out, to, result.log, options)
+                if result.log.by_code.get("IO001") or result.log.by_code.get("IO002"):
+                    raise _InputFailed
+        except _InputFailed:
+            pass  # an input could not be read: the output file is left as it was
+    else:
+        result.written = write(counted(), output, to, result.log, options)
+    return result
+
+
+def _read_all(paths: list[str], fmt: str | None, log: DiagnosticLog) -> Iterator[Reference]:
+    import sys
+
+    for path in paths:
+        source = "<stdin>" if path == "-" else path
+        try:
+            stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        except OSError as exc:
+            log.report("IO001", f"cannot read input: {exc.strerror or exc}", Location(path))
+            continue
+        try:
+            yield from read_stream(stream, source, log, fmt)
+        except UsageError as exc:
+            log.report("IO002", str(exc), Location(source))
+        finally:
+            if path != "-":
+                stream.close()
+
+
+def _refuse_overwriting_input(output: str, inputs: list[str]) -> None:
+    out = Path(output)
+    for path in inputs:
+        if path != "-" and out.exists() and Path(path).exists() and out.samefile(path):
+            raise UsageError(f"output {output} is also an input; refusing to overwrite it")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[IO[str]]:
+    """A text stream that replaces `path` only when the block finishes without error."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,148 @@
+"""Diagnostics: what a conversion noticed, where, and how bad it was.
+
+Readers and writers never raise on bad input and never print. They report a `Diagnostic` with a
+stable code, a severity and a `Location` to a `DiagnosticLog`, and carry on with the next record.
+The CLI prints the log compiler-style (`refs.jsonl:3: warning[AGG001] ...`); the Python API
+returns it. Every code is listed in `CODES` with what it means (and in docs/diagnostics.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """How bad a diagnostic is. ERROR means a record was lost from the output."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a diagnostic points: source name, 1-based line, record id, field."""
+
+    source: str = ""
+    line: int | None = None
+    record: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source or "<input>"
+        return f"{where}:{self.line}" if self.line is not None else where
+
+
+#: Every diagnostic code: (severity, what it means). Codes are stable; never reuse one.
+CODES: dict[str, tuple[Severity, str]] = {
+    # Input and detection
+    "IO001": (Severity.ERROR, "input cannot be read (missing, a directory, or no permission)"),
+    "IO002": (Severity.ERROR, "input format cannot be detected; use --from"),
+    "IO003": (Severity.WARNING, "input is empty: no records"),
+    # Aggregator JSON lines reader
+    "AGG001": (Severity.WARNING, "line is not a JSON object (stray text, truncated JSON, array)"),
+    "AGG002": (Severity.WARNING, "record has no title"),
+    "AGG003": (Severity.WARNING, "unknown publication type"),
+    "AGG004": (Severity.WARNING, "field has an unexpected shape; kept in extra"),
+    "AGG005": (Severity.WARNING, "unparsable date; kept as a literal"),
+    "AGG006": (Severity.WARNING, "line is not valid UTF-8"),
+    # Markup
+    "MRK001": (Severity.INFO, "mismatched closing tag repaired"),
+    "MRK002": (Severity.INFO, "unknown markup tag dropped, its text kept"),
+    "MRK003": (Severity.WARNING, "TeX command backslashes restored in math"),
+    "MRK004": (Severity.INFO, "unclosed tag closed at end of text"),
+    # Writers
+    "BIB001": (Severity.WARNING, "character has no LaTeX spelling; kept as UTF-8"),
+    "BIB002": (Severity.INFO, "field not expressible in BibTeX; dropped"),
+    "RIS001": (Severity.INFO, "field not expressible in RIS; dropped"),
+    "CSL001": (Severity.INFO, "field not expressible in CSL-JSON; kept in custom"),
+    "IEEE001": (Severity.ERROR, "reference could not be rendered; left out of the bibliography"),
+    "IEEE002": (Severity.WARNING, "citeproc-py warned while rendering"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One thing a conversion noticed."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}[{self.code}] {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (for `--report json`)."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "source": loc.source,
+            "line": loc.line,
+            "record": loc.record,
+            "field": loc.field,
+        }
+
+
+class DiagnosticLog:
+    """Collects diagnostics and the record counts of one conversion.
+
+    Readers call `report` for each problem and `skip` when a record is left out; the log keeps
+    the counts the CLI summary and exit code are made from. With a `sink`, each diagnostic is
+    handed to it as it happens and not kept, so a long run's memory stays flat (the CLI prints
+    through a sink); without one, the log keeps them for the caller (the Python API).
+    """
+
+    __slots__ = ("_items", "_sink", "by_code", "counts", "skipped")
+
+    def __init__(self, sink: Callable[[Diagnostic], None] | None = None) -> None:
+        self._items: list[Diagnostic] = []
+        self._sink = sink
+        self.skipped = 0
+        self.counts: dict[Severity, int] = dict.fromkeys(Severity, 0)
+        self.by_code: dict[str, int] = {}
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        location: Location,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """Record a diagnostic; its severity defaults to the code's own."""
+        diag = Diagnostic(code, severity or CODES[code][0], message, location)
+        if self._sink is None:
+            self._items.append(diag)
+        else:
+            self._sink(diag)
+        self.counts[diag.severity] += 1
+        self.by_code[code] = self.by_code.get(code, 0) + 1
+        return diag
+
+    def skip(self, code: str, message: str, location: Location) -> Diagnostic:
+        """Record that a whole record (or input line) was left out, and why."""
+        self.skipped += 1
+        return self.report(code, message, location)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def errors(self) -> int:
+        return self.counts[Severity.ERROR]
+
+    @property
+    def warnings(self) -> int:
+        return self.counts[Severity.WARNING]

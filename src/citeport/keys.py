@@ -1,0 +1,86 @@
+"""Citation keys: stable, readable, unique within one output (`gribonval2026rapture`).
+
+The key is the first author's family name, the year and the first significant word of the
+title, folded to ASCII and lower case (Better BibTeX's default shape). A key from the input is
+kept when it is a valid BibTeX key. Collisions get a letter suffix: `...rapture`,
+`...rapturea`, `...raptureb`. The same records in the same order always get the same keys, so
+BibTeX, CSL-JSON and `\\bibitem` keys written in one run agree.
+
+Uniqueness needs the set of keys already given out: that set is the one thing that grows with
+the input (about 70 bytes a record).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .model import Reference
+from .richtext import plain
+
+_STOPWORDS = frozenset(
+    """
+    a an the of on in for and to with at by from is are as or via toward towards into le
+    la les de des du der die das ein eine el los
+    """.split()
+)
+_VALID_KEY = re.compile(r"^[^\s\"#%'(),={}~\\]+$")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=65536)
+def fold(value: str) -> str:
+    """Lower-case ASCII letters and digits only ("Léon" -> "leon", "工程" -> "")."""
+    decomposed = unicodedata.normalize("NFKD", value.replace("ß", "ss").replace("ø", "o"))
+    return _NOT_KEY.sub("", decomposed.encode("ascii", "ignore").decode().lower())
+
+
+def base_key(ref: Reference) -> str:
+    """The key before collision suffixes."""
+    words = [fold(w) for w in _WORDS.findall(plain(ref.title, math="tex"))]
+    significant = [w for w in words if w and w not in _STOPWORDS]
+    who = ""
+    if ref.author:
+        first = ref.author[0]
+        who = fold(first.family or first.literal)
+    if not who and significant:
+        who = significant.pop(0)
+    year = str(ref.issued.year) if ref.issued and ref.issued.year else ""
+    word = significant[0] if significant else ""
+    return (who or "ref") + year + word
+
+
+class CitationKeys:
+    """Hands out unique citation keys, in order, for one output."""
+
+    __slots__ = ("_used",)
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def assign(self, ref: Reference) -> str:
+        """The key for `ref`: its own key when valid and free, else a generated one."""
+        given = ref.citation_key
+        if given and _VALID_KEY.match(given) and given not in self._used:
+            self._used.add(given)
+            return given
+        base = base_key(ref)
+        key = base
+        n = 0
+        while key in self._used:
+            key = base + _suffix(n)
+            n += 1
+        self._used.add(key)
+        return key
+
+
+def _suffix(n: int) -> str:
+    """a, b, ..., z, aa, ab, ..."""
+    letters = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(97 + rem) + letters
+    return letters

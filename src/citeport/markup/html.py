@@ -1,0 +1,234 @@
+"""HTML and JATS inline markup: parse it into `RichText`, render `RichText` as escaped HTML.
+
+The parser is made for what aggregators and Crossref really send: `<i>`, `<italic>`, `<b>`,
+`<bold>`, `<sub>`, `<sup>`, `<sc>`, namespaced JATS (`<jats:italic>`), `<inline-formula>` with
+`<tex-math>`, paragraphs, and tags that do not match (`<italic>...</i>`). It never raises:
+mismatched closers are repaired, unknown tags are dropped with their text kept, unclosed tags are
+closed at the end, and each repair is returned as a note for the caller to report.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from ..richtext import Inline, Math, NoCase, RichText, Styled, Text
+
+#: Tag name (lower case, namespace prefix removed) -> style.
+_STYLE_TAGS = {
+    "i": "italic", "em": "italic", "italic": "italic", "it": "italic",
+    "b": "bold", "strong": "bold", "bold": "bold",
+    "sub": "sub", "inf": "sub",
+    "sup": "sup",
+    "sc": "smallcaps", "small-caps": "smallcaps",
+}  # fmt: skip
+#: Tags whose element is transparent: their children are kept, the tag itself is not.
+_TRANSPARENT = frozenset(
+    ("inline-formula", "disp-formula", "span", "title", "abstract", "sec", "mml:math", "math",
+     "u", "underline", "a", "ext-link", "font", "alternatives", "named-content", "label",
+     "list", "list-item", "div")
+)  # fmt: skip
+_PARAGRAPH = frozenset(("p", "br", "break", "para"))
+_TEX = frozenset(("tex-math",))
+
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:\s[^<>]*)?)>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """The parsed tree and the repairs made on the way (code, message) for the caller."""
+
+    rich: RichText
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Open:
+    name: str
+    kind: str  # a style, "nocase", "tex", "transparent"
+    children: list[Inline] = field(default_factory=list)
+
+
+def parse(source: str) -> ParseResult:
+    """Parse inline HTML/JATS into rich text; entities are decoded, whitespace is folded."""
+    if "<" not in source:
+        plain = _fold(html.unescape(source) if "&" in source else source).strip()
+        return ParseResult((Text(plain),) if plain else ())
+    notes: list[tuple[str, str]] = []
+    root = _Open("", "root")
+    stack = [root]
+    pos = 0
+    for match in _TAG.finditer(source):
+        if match.start() > pos:
+            _add_text(stack[-1], source[pos : match.start()])
+        pos = match.end()
+        closing, raw_name, attrs = match.group(1), match.group(2), match.group(3)
+        name = raw_name.lower()
+        local = name.split(":", 1)[1] if ":" in name and not name.startswith("mml:") else name
+        if match.group(0).endswith("/>") or attrs.endswith("/"):
+            if local in _PARAGRAPH:
+                _add_text(stack[-1], "\n")
+            continue
+        if closing:
+            _close(stack, local, notes)
+        else:
+            _open(stack, local, attrs, notes)
+    if pos < len(source):
+        _add_text(stack[-1], source[pos:])
+    while len(stack) > 1:
+        notes.append(("MRK004", f"unclosed <{stack[-1].name}> closed at the end"))
+        _pop(stack)
+    return ParseResult(_tidy(root.children), notes)
+
+
+def _kind(local: str, attrs: str) -> str:
+    if local in _STYLE_TAGS:
+        return _STYLE_TAGS[local]
+    if local in _TEX:
+        return "tex"
+    if local == "span":
+        squashed = attrs.replace(" ", "").lower()
+        if "nocase" in squashed:
+            return "nocase"
+        if "small-caps" in squashed:
+            return "smallcaps"
+    if local in _PARAGRAPH:
+        return "paragraph"
+    if local in _TRANSPARENT or local.startswith("mml:"):
+        return "transparent"
+    return "unknown"
+
+
+def _open(stack: list[_Open], local: str, attrs: str, notes: list[tuple[str, str]]) -> None:
+    kind = _kind(local, attrs)
+    if kind == "paragraph":
+        _add_text(stack[-1], "\n")
+        kind = "transparent"
+    elif kind == "unknown":
+        notes.append(("MRK002", f"unknown tag <{local}> dropped, its text kept"))
+        kind = "transparent"
+    stack.append(_Open(local, kind))
+
+
+def _close(stack: list[_Open], local: str, notes: list[tuple[str, str]]) -> None:
+    top = stack[-1]
+    if len(stack) > 1 and top.name == local:
+        _pop(stack)
+        return
+    kind = _kind(local, "")
+    if kind == "paragraph":
+        kind = "transparent"
+    # A closer of the same style as the open element (<italic>...</i>): the element it closes.
+    if len(stack) > 1 and top.kind == kind and kind not in ("transparent", "unknown"):
+        notes.append(("MRK001", f"<{top.name}> closed by </{local}>"))
+        _pop(stack)
+        return
+    for depth in range(len(stack) - 1, 0, -1):
+        if stack[depth].name == local:
+            while len(stack) > depth:
+                if len(stack) - 1 != depth:
+                    notes.append(("MRK004", f"unclosed <{stack[-1].name}> closed at </{local}>"))
+                _pop(stack)
+            return
+    if kind != "paragraph" and local not in _PARAGRAPH:
+        notes.append(("MRK001", f"stray </{local}> dropped"))
+
+
+def _pop(stack: list[_Open]) -> None:
+    element = stack.pop()
+    parent = stack[-1].children
+    children = _tidy(element.children)
+    if element.kind == "tex":
+        tex = "".join(c.text for c in children if type(c) is Text).strip()  # type: ignore[union-attr]
+        if len(tex) >= 2 and tex[0] == "$" and tex[-1] == "$":
+            tex = tex[1:-1]
+        elif tex.startswith("\\(") and tex.endswith("\\)"):
+            tex = tex[2:-2]
+        if tex:
+            parent.append(Math(tex))
+    elif element.kind == "nocase":
+        if children:
+            parent.append(NoCase(children))
+    elif element.kind == "transparent":
+        parent.extend(children)
+    elif children:
+        parent.append(Styled(element.kind, children))  # type: ignore[arg-type]
+
+
+def _add_text(element: _Open, raw: str) -> None:
+    if element.kind == "tex":
+        element.children.append(Text(html.unescape(raw)))  # TeX keeps its spacing
+    else:
+        element.children.append(Text(_fold(html.unescape(raw) if "&" in raw else raw)))
+
+
+def _fold(value: str) -> str:
+    """Fold runs of white space (other than paragraph breaks) to one space."""
+    if "\n" in value:
+        return "\n".join(_SPACE.sub(" ", part) for part in value.split("\n"))
+    return _SPACE.sub(" ", value)
+
+
+def _tidy(nodes: list[Inline]) -> RichText:
+    """Merge adjacent text, trim paragraph breaks to single newlines at the edges."""
+    out: list[Inline] = []
+    for node in nodes:
+        if type(node) is Text:
+            if not node.text:
+                continue
+            if out and type(out[-1]) is Text:
+                out[-1] = Text(out[-1].text + node.text)  # type: ignore[union-attr]
+                continue
+        out.append(node)
+    return tuple(out)
+
+
+def finish(rich: RichText) -> RichText:
+    """Clean a top-level tree: paragraph breaks become single newlines, the ends are stripped."""
+    if not rich:
+        return rich
+    nodes: list[Inline] = []
+    for node in rich:
+        if type(node) is Text:
+            cleaned = re.sub(r" *\n[\s]*", "\n", node.text)
+            nodes.append(Text(cleaned))
+        else:
+            nodes.append(node)
+    first, last = nodes[0], nodes[-1]
+    if type(first) is Text:
+        nodes[0] = Text(first.text.lstrip())
+    if type(last) is Text:
+        nodes[-1] = Text(nodes[-1].text.rstrip())  # type: ignore[union-attr]
+    return tuple(n for n in nodes if type(n) is not Text or n.text)  # type: ignore[union-attr]
+
+
+_HTML_TAGS = {"italic": "i", "bold": "b", "sup": "sup", "sub": "sub"}
+
+
+def render(rich: RichText) -> str:
+    """Render rich text as HTML with every data character escaped (for web pages)."""
+    out: list[str] = []
+    _render(rich, out)
+    return "".join(out)
+
+
+def _render(rich: RichText, out: list[str]) -> None:
+    for node in rich:
+        if type(node) is Text:
+            out.append(html.escape(node.text, quote=False))
+        elif type(node) is Math:
+            out.append(html.escape(f"${node.tex}$", quote=False))
+        elif type(node) is NoCase:
+            _render(node.children, out)
+        elif type(node) is Styled:
+            if node.style == "smallcaps":
+                out.append('<span style="font-variant:small-caps">')
+                _render(node.children, out)
+                out.append("</span>")
+            else:
+                tag = _HTML_TAGS[node.style]
+                out.append(f"<{tag}>")
+                _render(node.children, out)
+                out.append(f"</{tag}>")

@@ -1,0 +1,126 @@
+"""The format registry: names, aliases and extensions to readers and writers, and detection.
+
+Built-in formats are one explicit tuple (`BUILTIN`); third-party formats plug in through the
+`citeport.formats` entry-point group, each entry point naming a `FormatInfo`. Nothing registers
+itself on import and there is no global mutable state: `formats()` builds the table on demand.
+
+Detection tries the file extension first, then each reader's cheap `sniff(head) -> score`
+(0-100) on the first bytes, so a `.txt` file is recognised by its content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+from typing import IO, Protocol
+
+from .diagnostics import DiagnosticLog
+from .model import Reference
+from .options import WriteOptions
+
+
+class Reader(Protocol):
+    """Yields references from a binary stream, reporting problems to the log."""
+
+    def __call__(
+        self, stream: IO[bytes], source: str, log: DiagnosticLog
+    ) -> Iterator[Reference]: ...
+
+
+class Writer(Protocol):
+    """Writes references to a text stream; returns how many it wrote."""
+
+    def __call__(
+        self, refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
+    ) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FormatInfo:
+    """What citeport knows about one format."""
+
+    name: str
+    description: str
+    reader: Reader | None = None
+    writer: Writer | None = None
+    sniff: Callable[[bytes], int] | None = None
+    extensions: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+def _builtin() -> tuple[FormatInfo, ...]:
+    from .formats import aggregator, bibtex, csljson, ieee, ris
+
+    return (
+        FormatInfo(
+            "aggregator",
+            "scholarly aggregator JSON lines (authors 'Given Family;...', journal.volume '43 2')",
+            reader=aggregator.read,
+            sniff=aggregator.sniff,
+            extensions=(".jsonl", ".ndjson"),
+            aliases=("jsonl", "agg"),
+        ),
+        FormatInfo(
+            "bibtex", "BibTeX (for bibtex with IEEEtran.bst, and biber)",
+            writer=bibtex.write, extensions=(".bib",), aliases=("bib",),
+        ),
+        FormatInfo(
+            "ris", "RIS (Zotero, EndNote, Mendeley)", writer=ris.write, extensions=(".ris",),
+        ),
+        FormatInfo(
+            "csljson", "CSL-JSON (Zotero, pandoc, citation-js)",
+            writer=csljson.write, extensions=(".json",), aliases=("csl-json", "csl"),
+        ),
+        FormatInfo(
+            "ieee", "IEEE references, plain text", writer=ieee.write_text, extensions=(".txt",),
+        ),
+        FormatInfo(
+            "ieee-html", "IEEE references, HTML", writer=ieee.write_html,
+            extensions=(".html", ".htm"),
+        ),
+    )  # fmt: skip
+
+
+@cache
+def formats() -> tuple[FormatInfo, ...]:
+    """The built-in formats, then those of installed plug-ins."""
+    found = list(_builtin())
+    for point in entry_points(group="citeport.formats"):
+        info = point.load()
+        if isinstance(info, FormatInfo):
+            found.append(info)
+    return tuple(found)
+
+
+def find(name: str) -> FormatInfo | None:
+    """The format called `name` (or one of its aliases), if any."""
+    wanted = name.lower()
+    for info in formats():
+        if info.name == wanted or wanted in info.aliases:
+            return info
+    return None
+
+
+def readers() -> list[str]:
+    return [f.name for f in formats() if f.reader]
+
+
+def writers() -> list[str]:
+    return [f.name for f in formats() if f.writer]
+
+
+def detect(path: str, head: bytes) -> FormatInfo | None:
+    """The reader format for an input, by extension, else by the best content sniff."""
+    lower = path.lower()
+    for info in formats():
+        if info.reader and any(lower.endswith(ext) for ext in info.extensions):
+            return info
+    best: tuple[int, FormatInfo | None] = (0, None)
+    for info in formats():
+        if info.reader and info.sniff:
+            score = info.sniff(head)
+            if score > best[0]:
+                best = (score, info)
+    return best[1] if best[0] >= 30 else None
