@@ -180,7 +180,7 @@ def _reference(
             if key not in ("name", "volume", "pages") and value not in (None, "", [], {}):
                 extra[f"journal.{key}"] = value
     elif journal not in (None, "", {}):
-        _unexpected(log, where, "journal", journal, extra)
+        _unexpected(log, where, "journal", journal, extra, "an object")
 
     url = _url(obj, extra)
     return Reference(
@@ -202,12 +202,17 @@ def _reference(
 
 
 def _unexpected(
-    log: DiagnosticLog, where: Location, field: str, value: Any, extra: dict[str, Any]
+    log: DiagnosticLog,
+    where: Location,
+    field: str,
+    value: Any,
+    extra: dict[str, Any],
+    expected: str = "text",
 ) -> None:
     extra[field] = value
     log.report(
         "AGG004",
-        f"{field} is a {type(value).__name__}, expected text; kept in extra",
+        f"{field} is a {type(value).__name__}, expected {expected}; kept in extra",
         Location(where.source, where.line, where.record, field),
     )
 

@@ -1,0 +1,244 @@
+"""The aggregator JSON-lines reader: every rule of its mapping, and every kind of bad line."""
+
+from __future__ import annotations
+
+import io
+
+import orjson
+import pytest
+
+from citeport import Date, DiagnosticLog, Math, Name, Styled, Text
+from citeport.formats import aggregator
+
+
+def read(data: bytes | str) -> tuple[list[aggregator.Reference], list[str]]:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    log = DiagnosticLog()
+    refs = list(aggregator.read(io.BytesIO(raw), "in.jsonl", log))
+    return refs, [str(d) for d in log]
+
+
+def line(**fields: object) -> str:
+    record: dict[str, object] = {"title": "A title", "paperid": "p1"}
+    record.update(fields)
+    return orjson.dumps(record).decode() + "\n"
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    refs, notes = read(
+        b"\xef\xbb\xbf"
+        + line(paperid="a").encode().replace(b"\n", b"\r\n")
+        + line(paperid="b").encode().replace(b"\n", b"\r\n")
+    )
+    assert [r.id for r in refs] == ["a", "b"]
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (
+            "Martina Pastorino;Gabriele Moser",
+            "in.jsonl:2: warning[AGG001] line is not a JSON object ('Martina Pastorino;Gabriele Moser'), skipped",
+        ),
+        (
+            '{"title": "cut off',
+            "in.jsonl:2: warning[AGG001] invalid or truncated JSON (unexpected end of data), skipped",
+        ),
+        ("[1, 2]", "in.jsonl:2: warning[AGG001] line is a JSON array, not an object, skipped"),
+        ("42", "in.jsonl:2: warning[AGG001] line is a JSON int, not an object, skipped"),
+        ('{"authors": "A B"}', "in.jsonl:2: warning[AGG002] record has no title, skipped"),
+        ('{"title": "  "}', "in.jsonl:2: warning[AGG002] record has no title, skipped"),
+    ],
+)
+def test_bad_lines_are_reported_and_the_rest_converted(bad: str, message: str) -> None:
+    refs, notes = read(line(paperid="a") + bad + "\n" + line(paperid="b"))
+    assert [r.id for r in refs] == ["a", "b"]
+    assert notes == [message]
+
+
+def test_blank_lines_are_not_records() -> None:
+    refs, notes = read("\n" + line() + "   \n\n")
+    assert len(refs) == 1 and notes == []
+
+
+def test_invalid_utf8_line_is_read_as_windows_1252_and_reported() -> None:
+    raw = line(title="Caf\u00e9").encode("cp1252")
+    refs, notes = read(raw)
+    assert refs[0].title == (Text("Caf\u00e9"),)
+    assert notes == ["in.jsonl:1: warning[AGG006] line is not valid UTF-8; read as Windows-1252"]
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        ("", ()),
+        (None, ()),
+        ("Quoc-Tung Le", (Name(given="Quoc-Tung", family="Le"),)),
+        (
+            "Vincent van der Berg",
+            (Name(given="Vincent", non_dropping_particle="van der", family="Berg"),),
+        ),
+        ("Martin Luther King Jr.", (Name(given="Martin Luther", family="King", suffix="Jr."),)),
+        ("Plato", (Name(family="Plato"),)),
+        (
+            "A. Author;;  B. Writer ",
+            (Name(given="A.", family="Author"), Name(given="B.", family="Writer")),
+        ),
+        (["Ada Lovelace"], (Name(given="Ada", family="Lovelace"),)),
+    ],
+)
+def test_authors(authors: object, expected: tuple[Name, ...]) -> None:
+    refs, _ = read(line(authors=authors))
+    assert refs[0].author == expected
+
+
+@pytest.mark.parametrize(
+    ("journal", "volume", "issue", "page"),
+    [
+        ({"volume": "43 2", "pages": "10-23"}, "43", "2", "10-23"),
+        ({"volume": "43", "pages": "C3-C3"}, "43", "", "C3"),
+        ({"volume": "12(3)", "pages": "e1234"}, "12", "3", "e1234"),
+        ({"volume": 7, "pages": "5 – 9"}, "7", "", "5-9"),
+        ({"volume": None, "pages": None}, "", "", ""),
+    ],
+)
+def test_volume_issue_and_pages(
+    journal: dict[str, object], volume: str, issue: str, page: str
+) -> None:
+    refs, _ = read(line(journal={"name": "J", **journal}))
+    assert (refs[0].volume, refs[0].issue, refs[0].page) == (volume, issue, page)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "notes"),
+    [
+        ("2026-03-01", Date(parts=((2026, 3, 1),)), []),
+        ("2026", Date(parts=((2026,),)), []),
+        (2019, Date(parts=((2019,),)), []),
+        (None, None, []),
+        (
+            "spring 2020",
+            Date(literal="spring 2020"),
+            [
+                "in.jsonl:1: warning[AGG005] publicationDate 'spring 2020' is not a date; kept as written"
+            ],
+        ),
+    ],
+)
+def test_publication_date(value: object, expected: Date | None, notes: list[str]) -> None:
+    refs, seen = read(line(publicationDate=value))
+    assert refs[0].issued == expected
+    assert seen == notes
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("Journal Article", "article-journal"),
+        ("Conference", "paper-conference"),
+        (["Review", "JournalArticle"], "article-journal"),
+        ("BookSection", "chapter"),
+    ],
+)
+def test_publication_types(value: object, kind: str) -> None:
+    refs, _ = read(line(publicationTypes=value))
+    assert refs[0].type == kind
+
+
+def test_unknown_publication_type_is_reported() -> None:
+    refs, notes = read(line(publicationTypes="Hologram", journal={"name": "J"}))
+    assert refs[0].type == "article-journal"
+    assert notes == [
+        "in.jsonl:1: warning[AGG003] publication type 'Hologram' is unknown; read as article-journal"
+    ]
+
+
+def test_doi_url_and_pdf() -> None:
+    refs, _ = read(
+        line(
+            doi=None,
+            DOIUrl="https://doi.org/10.1/ABC",
+            url="https://x.org/a",
+            openAccessPdf="https://x.org/a.pdf",
+        )
+    )
+    ref = refs[0]
+    assert ref.doi == "10.1/ABC"
+    assert ref.url == "https://x.org/a.pdf"
+    assert ref.extra["aggregator"]["url"] == "https://x.org/a"
+
+
+def test_bookkeeping_fields_are_kept_in_extra() -> None:
+    refs, _ = read(
+        line(
+            PeriodicalIF=9.6,
+            RegionNum=1,
+            JCR=None,
+            PMCID="",
+            ArticlePicture=[],
+            isOpenAccess=False,
+            Total=0,
+        )
+    )
+    assert refs[0].extra == {
+        "aggregator": {"PeriodicalIF": 9.6, "RegionNum": 1, "isOpenAccess": False, "Total": 0}
+    }
+
+
+def test_title_markup_and_mismatched_closer() -> None:
+    refs, notes = read(
+        line(title="The <i>in vivo</i> study of H<sub>2</sub>O &amp; <italic>E. coli</i>")
+    )
+    assert refs[0].title == (
+        Text("The "),
+        Styled("italic", (Text("in vivo"),)),
+        Text(" study of H"),
+        Styled("sub", (Text("2"),)),
+        Text("O & "),
+        Styled("italic", (Text("E. coli"),)),
+    )
+    assert notes == ["in.jsonl:1: info[MRK001] title: <italic> closed by </i>"]
+
+
+def test_tex_math_keeps_its_source_and_lost_backslashes_are_restored() -> None:
+    abstract = "uses <inline-formula><tex-math>${mathit{ell}}^{1}$</tex-math></inline-formula> and <inline-formula><tex-math>$x_in$</tex-math></inline-formula>"
+    refs, notes = read(line(abstract=abstract))
+    assert refs[0].abstract == (
+        Text("uses "),
+        Math("{\\mathit{\\ell}}^{1}"),
+        Text(" and "),
+        Math("x_in"),
+    )
+    assert notes == [
+        "in.jsonl:1: warning[MRK003] abstract: restored TeX backslashes in ${mathit{ell}}^{1}$ -> ${\\mathit{\\ell}}^{1}$"
+    ]
+
+
+def test_math_that_has_backslashes_is_left_alone() -> None:
+    refs, notes = read(line(title="<tex-math>$\\alpha + beta$</tex-math>"))
+    assert refs[0].title == (Math("\\alpha + beta"),)
+    assert notes == []
+
+
+def test_unexpected_shapes_are_kept_and_reported() -> None:
+    refs, notes = read(line(authors=42, journal="Nature"))
+    assert refs[0].author == ()
+    assert refs[0].extra["aggregator"]["authors"] == 42
+    assert refs[0].extra["aggregator"]["journal"] == "Nature"
+    assert notes == [
+        "in.jsonl:1: warning[AGG004] journal is a str, expected an object; kept in extra",
+        "in.jsonl:1: warning[AGG004] authors is a int, expected text; kept in extra",
+    ]
+
+
+def test_provenance_and_id() -> None:
+    refs, _ = read("junk\n" + line(paperid=None))
+    assert refs[0].id == "line-2"
+    assert refs[0].provenance is not None and refs[0].provenance.line == 2
+
+
+def test_sniff() -> None:
+    assert aggregator.sniff(line(authors="A B", journal={"name": "J"}).encode()) >= 50
+    assert aggregator.sniff(b"TY  - JOUR\r\n") == 0
+    assert aggregator.sniff(b"@article{x,\n}") == 0

@@ -1,0 +1,198 @@
+"""BibTeX, RIS and CSL-JSON writers: exact output for edge cases, and parse-back checks."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import bibtexparser
+import pytest
+from pylatexenc.latex2text import LatexNodes2Text
+
+from citeport import (
+    Date,
+    DiagnosticLog,
+    Math,
+    Name,
+    NoCase,
+    Reference,
+    Styled,
+    Text,
+    WriteOptions,
+    plain,
+)
+from citeport.formats import bibtex, csljson, ris
+
+from .conftest import EXAMPLES, corpus_file
+
+ARTICLE = Reference(
+    id="r1",
+    type="article-journal",
+    title=(
+        Text("Rapture of the Deep: Highs and lows of DNA in "),
+        Styled("italic", (Text("E. coli"),)),
+    ),
+    author=(
+        Name(given="Rémi", family="Gribonval"),
+        Name(given="Vincent", non_dropping_particle="van der", family="Berg"),
+        Name(given="Martin", family="King", suffix="Jr."),
+        Name(literal="IEEE Signal Processing Society"),
+    ),
+    container_title=(Text("IEEE Signal Processing Magazine"),),
+    volume="43",
+    issue="2",
+    page="10-23",
+    issued=Date(parts=((2026, 3, 1),)),
+    doi="10.1109/MSP.2025.3611564",
+    abstract=(Text("Uses "), Math(r"\ell^1"), Text(" & 50% of {braces}.\nSecond paragraph.")),
+)
+
+
+def write(writer, refs, options: WriteOptions | None = None) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    out = io.StringIO(newline="")
+    log = DiagnosticLog()
+    writer(refs, out, log, options or WriteOptions())
+    return out.getvalue(), [str(d) for d in log]
+
+
+def test_bibtex_entry_exact() -> None:
+    text, notes = write(bibtex.write, [ARTICLE])
+    assert text == (
+        "@article{gribonval2026rapture,\n"
+        "  author = {Gribonval, R{\\'e}mi and van der Berg, Vincent and King, Jr., Martin and {IEEE Signal Processing Society}},\n"
+        "  title = {Rapture of the {Deep: Highs} and lows of {DNA} in \\textit{E. coli}},\n"
+        "  journal = {IEEE Signal Processing Magazine},\n"
+        "  year = {2026},\n"
+        "  month = mar,\n"
+        "  volume = {43},\n"
+        "  number = {2},\n"
+        "  pages = {10--23},\n"
+        "  doi = {10.1109/MSP.2025.3611564},\n"
+        "  abstract = {Uses $\\ell^1$ \\& 50\\% of \\{braces\\}.\nSecond paragraph.}\n"
+        "}\n"
+    )
+    assert notes == []
+
+
+def test_bibtex_parses_back_to_the_same_values() -> None:
+    text, _ = write(bibtex.write, [ARTICLE])
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    fields = {k: v.value for k, v in library.entries[0].fields_dict.items()}
+    decode = LatexNodes2Text(math_mode="verbatim").latex_to_text
+    assert decode(fields["title"]) == plain(ARTICLE.title)
+    assert decode(fields["abstract"]) == plain(ARTICLE.abstract)
+    assert decode(fields["journal"]) == "IEEE Signal Processing Magazine"
+    assert fields["pages"] == "10--23" and fields["doi"] == ARTICLE.doi
+
+
+def test_bibtex_unicode_mode_and_unknown_characters() -> None:
+    ref = Reference(
+        id="x",
+        type="book",
+        title=(Text("工程技术 Ünïcode"),),
+        author=(Name(given="Léon", family="Zheng"),),
+    )
+    ascii_text, notes = write(bibtex.write, [ref])
+    assert 'title = {工程技术 {{\\"U}n{\\"\\i}code}}' in ascii_text
+    assert notes == ["<input>: warning[BIB001] no LaTeX spelling for '工技术程'; kept as UTF-8"]
+    utf8_text, notes = write(bibtex.write, [ref], WriteOptions(unicode=True))
+    assert "author = {Zheng, Léon}" in utf8_text and "title = {工程技术 {Ünïcode}}" in utf8_text
+    assert notes == []
+
+
+def test_bibtex_keys_are_unique_and_input_keys_kept() -> None:
+    same = Reference(
+        id="a",
+        type="article-journal",
+        title=(Text("The rapture"),),
+        author=(Name(family="Gribonval"),),
+        issued=Date(parts=((2026,),)),
+    )
+    keyed = Reference(id="b", type="article-journal", title=(Text("x"),), citation_key="Smith:2020")
+    text, _ = write(bibtex.write, [same, same, same, keyed])
+    keys = [line.split("{", 1)[1].rstrip(",") for line in text.splitlines() if line.startswith("@")]
+    assert keys == [
+        "gribonval2026rapture",
+        "gribonval2026rapturea",
+        "gribonval2026raptureb",
+        "Smith:2020",
+    ]
+
+
+def test_bibtex_protects_nocase_and_math_in_titles() -> None:
+    ref = Reference(
+        id="x",
+        type="article-journal",
+        title=(Text("Fast "), NoCase((Text("fourier"),)), Text(" transforms for "), Math("O(n)")),
+    )
+    text, _ = write(bibtex.write, [ref])
+    assert "title = {Fast {fourier} transforms for {$O(n)$}}" in text
+
+
+def test_ris_record_exact() -> None:
+    text, notes = write(ris.write, [ARTICLE])
+    assert text == (
+        "TY  - JOUR\r\n"
+        "AU  - Gribonval, Rémi\r\n"
+        "AU  - van der Berg, Vincent\r\n"
+        "AU  - King, Martin, Jr.\r\n"
+        "AU  - IEEE Signal Processing Society\r\n"
+        "TI  - Rapture of the Deep: Highs and lows of DNA in E. coli\r\n"
+        "T2  - IEEE Signal Processing Magazine\r\n"
+        "PY  - 2026\r\n"
+        "DA  - 2026/03/01/\r\n"
+        "VL  - 43\r\n"
+        "IS  - 2\r\n"
+        "SP  - 10\r\n"
+        "EP  - 23\r\n"
+        "DO  - 10.1109/MSP.2025.3611564\r\n"
+        "AB  - Uses $\\ell^1$ & 50% of {braces}. Second paragraph.\r\n"
+        "ER  - \r\n"
+    )
+    assert notes == []
+
+
+def test_ris_line_breaks_never_start_a_tag() -> None:
+    ref = Reference(id="x", type="report", title=(Text("One\nER  - \nTY  - JOUR"),))
+    text, _ = write(ris.write, [ref])
+    assert text == "TY  - RPRT\r\nTI  - One ER  - TY  - JOUR\r\nER  - \r\n"
+
+
+def test_csljson_item_exact() -> None:
+    text, _ = write(csljson.write, [ARTICLE])
+    item = json.loads(text)[0]
+    assert item == {
+        "id": "gribonval2026rapture",
+        "type": "article-journal",
+        "title": "Rapture of the Deep: Highs and lows of DNA in <i>E. coli</i>",
+        "author": [
+            {"family": "Gribonval", "given": "Rémi"},
+            {"family": "Berg", "given": "Vincent", "non-dropping-particle": "van der"},
+            {"family": "King", "given": "Martin", "suffix": "Jr."},
+            {"literal": "IEEE Signal Processing Society"},
+        ],
+        "container-title": "IEEE Signal Processing Magazine",
+        "volume": "43",
+        "issue": "2",
+        "page": "10-23",
+        "issued": {"date-parts": [[2026, 3, 1]]},
+        "DOI": "10.1109/MSP.2025.3611564",
+        "abstract": "Uses $\\ell^1$ & 50% of {braces}.\nSecond paragraph.",
+        "citation-key": "gribonval2026rapture",
+        "custom": {"source-id": "r1"},
+    }
+
+
+def test_csljson_empty_input_is_an_empty_array() -> None:
+    assert write(csljson.write, [])[0] == "[]\n"
+
+
+def test_csljson_output_validates_against_the_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(corpus_file("csljson/schema/csl-data.json").read_text(encoding="utf-8"))
+    for data in (
+        json.loads((EXAMPLES / "spm-43-2.csl.json").read_text(encoding="utf-8")),
+        json.loads(write(csljson.write, [ARTICLE])[0]),
+    ):
+        jsonschema.validate(data, schema)
