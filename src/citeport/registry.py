@@ -50,37 +50,18 @@ class FormatInfo:
     aliases: tuple[str, ...] = ()
 
 
-def _builtin() -> tuple[FormatInfo, ...]:
-    from .formats import aggregator, bibtex, csljson, ieee, ris
+#: The modules of the built-in formats, in the order `citeport formats` lists them. Each
+#: defines `FORMATS`, a tuple of the `FormatInfo` it provides.
+BUILTIN_MODULES = ("aggregator", "bibtex", "ris", "csljson", "ieee")
 
-    return (
-        FormatInfo(
-            "aggregator",
-            "scholarly aggregator JSON lines (authors 'Given Family;...', journal.volume '43 2')",
-            reader=aggregator.read,
-            sniff=aggregator.sniff,
-            extensions=(".jsonl", ".ndjson"),
-            aliases=("jsonl", "agg"),
-        ),
-        FormatInfo(
-            "bibtex", "BibTeX (for bibtex with IEEEtran.bst, and biber)",
-            writer=bibtex.write, extensions=(".bib",), aliases=("bib",),
-        ),
-        FormatInfo(
-            "ris", "RIS (Zotero, EndNote, Mendeley)", writer=ris.write, extensions=(".ris",),
-        ),
-        FormatInfo(
-            "csljson", "CSL-JSON (Zotero, pandoc, citation-js)",
-            writer=csljson.write, extensions=(".json",), aliases=("csl-json", "csl"),
-        ),
-        FormatInfo(
-            "ieee", "IEEE references, plain text", writer=ieee.write_text, extensions=(".txt",),
-        ),
-        FormatInfo(
-            "ieee-html", "IEEE references, HTML", writer=ieee.write_html,
-            extensions=(".html", ".htm"),
-        ),
-    )  # fmt: skip
+
+def _builtin() -> tuple[FormatInfo, ...]:
+    from importlib import import_module
+
+    found: list[FormatInfo] = []
+    for name in BUILTIN_MODULES:
+        found.extend(import_module(f"citeport.formats.{name}").FORMATS)
+    return tuple(found)
 
 
 @cache
@@ -112,15 +93,16 @@ def writers() -> list[str]:
 
 
 def detect(path: str, head: bytes) -> FormatInfo | None:
-    """The reader format for an input, by extension, else by the best content sniff."""
+    """The reader format for an input: each reader's content score, plus a bonus when the
+    extension is one of its own. Content wins over a misleading extension."""
     lower = path.lower()
-    for info in formats():
-        if info.reader and any(lower.endswith(ext) for ext in info.extensions):
-            return info
     best: tuple[int, FormatInfo | None] = (0, None)
     for info in formats():
-        if info.reader and info.sniff:
-            score = info.sniff(head)
-            if score > best[0]:
-                best = (score, info)
+        if info.reader is None:
+            continue
+        score = info.sniff(head) if info.sniff else 0
+        if any(lower.endswith(ext) for ext in info.extensions):
+            score += 40
+        if score > best[0]:
+            best = (score, info)
     return best[1] if best[0] >= 30 else None

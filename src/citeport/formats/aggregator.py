@@ -36,6 +36,7 @@ from ..markup import html
 from ..markup.tex import restore_backslashes
 from ..model import Date, Name, Provenance, Reference
 from ..names import parse_name
+from ..registry import FormatInfo
 from ..richtext import Inline, Math, NoCase, RichText, Styled, Text
 
 NAME = "aggregator"
@@ -348,3 +349,15 @@ def _url(obj: dict[str, Any], extra: dict[str, Any]) -> str:
     if pdf and url and pdf != url:
         extra["url"] = url
     return pdf or url
+
+
+FORMATS = (
+    FormatInfo(
+        NAME,
+        "scholarly aggregator JSON lines (authors 'Given Family;...', journal.volume '43 2')",
+        reader=read,
+        sniff=sniff,
+        extensions=(".jsonl", ".ndjson"),
+        aliases=("jsonl", "agg"),
+    ),
+)

@@ -26,6 +26,7 @@ from ..keys import CitationKeys
 from ..markup import latex
 from ..model import Name, Reference
 from ..options import WriteOptions
+from ..registry import FormatInfo
 from ..richtext import RichText
 
 #: CSL type -> BibTeX entry type, and the field the container title goes to.
@@ -156,3 +157,14 @@ def _verbatim(value: str) -> str:
 def _where(ref: Reference) -> Location:
     prov = ref.provenance
     return Location(prov.source if prov else "", prov.line if prov else None, ref.id)
+
+
+FORMATS = (
+    FormatInfo(
+        "bibtex",
+        "BibTeX (for bibtex with IEEEtran.bst, and biber)",
+        writer=write,
+        extensions=(".bib",),
+        aliases=("bib",),
+    ),
+)

@@ -20,6 +20,7 @@ from ..keys import CitationKeys
 from ..markup import csl
 from ..model import CSL_VARIABLES, Date, Name, Reference
 from ..options import WriteOptions
+from ..registry import FormatInfo
 
 _NAME_FIELDS = (
     ("family", "family"),
@@ -98,3 +99,14 @@ def date(value: Date) -> dict[str, Any]:
     if value.literal:
         out["literal"] = value.literal
     return out
+
+
+FORMATS = (
+    FormatInfo(
+        "csljson",
+        "CSL-JSON (Zotero, pandoc, citation-js)",
+        writer=write,
+        extensions=(".json",),
+        aliases=("csl-json", "csl"),
+    ),
+)

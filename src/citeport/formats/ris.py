@@ -27,6 +27,7 @@ from typing import IO
 from ..diagnostics import DiagnosticLog
 from ..model import Name, Reference
 from ..options import WriteOptions
+from ..registry import FormatInfo
 from ..richtext import plain
 
 #: CSL type -> RIS type.
@@ -133,3 +134,8 @@ def _one_line(value: str) -> str:
         if ("\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value)
         else value.strip()
     )
+
+
+FORMATS = (
+    FormatInfo("ris", "RIS (Zotero, EndNote, Mendeley)", writer=write, extensions=(".ris",)),
+)

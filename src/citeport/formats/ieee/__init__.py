@@ -13,6 +13,7 @@ from typing import IO
 from ...diagnostics import DiagnosticLog, Location
 from ...model import Reference
 from ...options import WriteOptions
+from ...registry import FormatInfo
 from .render import HTML, TEXT, RenderError, Target, load_style, render_one, style_path
 
 
@@ -60,3 +61,11 @@ def write_html(
         count = number
     out.write("</div>\n")
     return count
+
+
+FORMATS = (
+    FormatInfo("ieee", "IEEE references, plain text", writer=write_text, extensions=(".txt",)),
+    FormatInfo(
+        "ieee-html", "IEEE references, HTML", writer=write_html, extensions=(".html", ".htm")
+    ),
+)
