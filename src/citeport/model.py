@@ -98,23 +98,41 @@ class Reference:
     id: str
     type: str
     title: RichText = ()
+    title_short: str = ""
     author: tuple[Name, ...] = ()
     editor: tuple[Name, ...] = ()
+    translator: tuple[Name, ...] = ()
+    container_author: tuple[Name, ...] = ()
+    collection_editor: tuple[Name, ...] = ()
     container_title: RichText = ()
     container_title_short: str = ""
     collection_title: str = ""
+    collection_number: str = ""
     volume: str = ""
     issue: str = ""
     page: str = ""
     number: str = ""
+    chapter_number: str = ""
+    number_of_pages: str = ""
     edition: str = ""
+    section: str = ""
+    genre: str = ""
+    medium: str = ""
+    status: str = ""
     issued: Date | None = None
+    accessed: Date | None = None
+    available_date: Date | None = None
+    event_title: str = ""
+    event_place: str = ""
+    event_date: Date | None = None
     publisher: str = ""
     publisher_place: str = ""
     doi: str = ""
     url: str = ""
     issn: str = ""
     isbn: str = ""
+    pmid: str = ""
+    pmcid: str = ""
     language: str = ""
     abstract: RichText = ()
     keyword: tuple[str, ...] = ()
@@ -125,7 +143,7 @@ class Reference:
 
 
 #: CSL variables spelled in capitals (everything else is the field name with "-" for "_").
-_UPPER = frozenset(("doi", "url", "issn", "isbn"))
+_UPPER = frozenset(("doi", "url", "issn", "isbn", "pmid", "pmcid"))
 _NOT_CSL = frozenset(("id", "type", "extra", "provenance"))
 
 

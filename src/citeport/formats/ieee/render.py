@@ -38,7 +38,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 
 from ...markup import html
-from ...model import Name, Reference
+from ...model import CSL_VARIABLES, Name, Reference
 from ...names import initials
 from ...richtext import RichText, plain
 from ..csljson import to_csl
@@ -111,6 +111,10 @@ def _name(value: Name, target: Target) -> dict[str, str]:
     return out
 
 
+_NAME_VARIABLES = tuple(
+    (field, CSL_VARIABLES[field])
+    for field in ("author", "editor", "translator", "container_author", "collection_editor")
+)
 _PLAIN_STRING_FIELDS = ("publisher", "publisher-place", "collection-title", "note", "number")
 
 
@@ -119,10 +123,10 @@ def prepare(ref: Reference, target: Target, full_journal_names: bool) -> dict[st
     item = to_csl(ref, ITEM_ID, render_rich=target.rich)
     for unused in ("abstract", "custom", "citation-key", "keyword", "language", "ISSN", "ISBN"):
         item.pop(unused, None)
-    for role in ("author", "editor"):
+    for role, variable in _NAME_VARIABLES:
         people = getattr(ref, role)
         if people:
-            item[role] = [_name(n, target) for n in people]
+            item[variable] = [_name(n, target) for n in people]
     for key in _PLAIN_STRING_FIELDS:
         if key in item:
             item[key] = target.text(item[key])
