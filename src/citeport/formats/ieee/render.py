@@ -115,7 +115,8 @@ _NAME_VARIABLES = tuple(
     (field, CSL_VARIABLES[field])
     for field in ("author", "editor", "translator", "container_author", "collection_editor")
 )
-_PLAIN_STRING_FIELDS = ("publisher", "publisher-place", "collection-title", "note", "number")
+#: Item keys whose values are not data text (or were already rendered for the target).
+_NOT_DATA_TEXT = frozenset(("id", "type", "title", "container-title", "abstract"))
 
 
 def prepare(ref: Reference, target: Target, full_journal_names: bool) -> dict[str, Any]:
@@ -127,9 +128,9 @@ def prepare(ref: Reference, target: Target, full_journal_names: bool) -> dict[st
         people = getattr(ref, role)
         if people:
             item[variable] = [_name(n, target) for n in people]
-    for key in _PLAIN_STRING_FIELDS:
-        if key in item:
-            item[key] = target.text(item[key])
+    for key, value in item.items():
+        if isinstance(value, str) and key not in _NOT_DATA_TEXT:
+            item[key] = target.text(value)
     if full_journal_names:
         item.pop("container-title-short", None)
     elif ref.container_title and not ref.container_title_short:
