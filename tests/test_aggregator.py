@@ -43,7 +43,7 @@ def test_bom_and_crlf_are_accepted() -> None:
         ),
         (
             '{"title": "cut off',
-            "in.jsonl:2: warning[AGG001] invalid or truncated JSON (unexpected end of data), skipped",
+            "in.jsonl:2: warning[AGG001] truncated JSON (the line ends inside a value), skipped",
         ),
         ("[1, 2]", "in.jsonl:2: warning[AGG001] line is a JSON array, not an object, skipped"),
         ("42", "in.jsonl:2: warning[AGG001] line is a JSON int, not an object, skipped"),

@@ -24,6 +24,7 @@ other line is converted.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
@@ -75,6 +76,8 @@ MAPPED = frozenset(
      "publicationDate", "publicationTypes", "paperid")
 )  # fmt: skip
 
+#: Mapped fields whose value must be text; anything else is kept in extra and reported.
+_TEXT_FIELDS = ("doi", "DOIUrl", "url", "openAccessPdf", "abstract")
 _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _VOLUME_PAREN = re.compile(r"^\s*([^\s(]+)\s*\(\s*([^)]+?)\s*\)\s*$")
 _PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)\s*$")
@@ -96,7 +99,7 @@ def sniff(head: bytes) -> int:
 
 def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
     """Yield one `Reference` per good line of `stream`; report and skip the rest."""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(_lines(stream), start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         line = raw.strip()
@@ -108,6 +111,16 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         ref = _reference(obj, source, number, log)
         if ref is not None:
             yield ref
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The input's lines as UTF-8 bytes; a UTF-16 file (with its BOM) is decoded first."""
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+    if buffered.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        for line in io.TextIOWrapper(buffered, encoding="utf-16", errors="replace"):
+            yield line.encode("utf-8")
+    else:
+        yield from buffered
 
 
 def _excerpt(line: bytes) -> str:
@@ -125,7 +138,7 @@ def _load(line: bytes, source: str, number: int, log: DiagnosticLog) -> dict[str
         except UnicodeDecodeError:
             return _load_legacy(line, where, log)
         if line.startswith(b"{"):
-            log.skip("AGG001", f"invalid or truncated JSON ({exc.msg}), skipped", where)
+            log.skip("AGG001", f"{_json_problem(exc, line)}, skipped", where)
         else:
             log.skip("AGG001", f"line is not a JSON object ({_excerpt(line)!r}), skipped", where)
         return None
@@ -136,13 +149,22 @@ def _load(line: bytes, source: str, number: int, log: DiagnosticLog) -> dict[str
     return obj
 
 
+def _json_problem(exc: orjson.JSONDecodeError, line: bytes) -> str:
+    """Say what is wrong with a JSON line in words that do not depend on the JSON library."""
+    if "depth" in exc.msg or "recursion" in exc.msg:
+        return "JSON nested too deeply"
+    if exc.pos >= len(line):
+        return "truncated JSON (the line ends inside a value)"
+    return f"invalid JSON at column {exc.colno}"
+
+
 def _load_legacy(line: bytes, where: Location, log: DiagnosticLog) -> dict[str, Any] | None:
     """A line that is not UTF-8: read it as Windows-1252 and say so."""
     text = line.decode("cp1252", "replace")
     try:
         obj = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        log.skip("AGG001", f"line is not valid UTF-8 nor JSON ({exc.msg}), skipped", where)
+    except orjson.JSONDecodeError:
+        log.skip("AGG001", "line is neither UTF-8 text nor JSON, skipped", where)
         return None
     if not isinstance(obj, dict):
         log.skip("AGG001", "line is not a JSON object, skipped", where)
@@ -159,14 +181,21 @@ def _reference(
     where = Location(source, number, rid)
     title_raw = obj.get("title")
     if not isinstance(title_raw, str) or not title_raw.strip():
-        log.skip("AGG002", "record has no title, skipped", where)
+        what = (
+            "no title"
+            if title_raw in (None, "") or isinstance(title_raw, str)
+            else (f"a title that is a {type(title_raw).__name__}, not text")
+        )
+        log.skip("AGG002", f"record has {what}, skipped", where)
         return None
     title = _rich(title_raw, where, "title", log)
+    extra = {k: v for k, v in obj.items() if k not in MAPPED and v not in (None, "", [], {})}
+    for key in _TEXT_FIELDS:
+        value = obj.get(key)
+        if value not in (None, "") and not isinstance(value, str):
+            _unexpected(log, where, key, value, extra)
     abstract_raw = obj.get("abstract")
     abstract = _rich(abstract_raw, where, "abstract", log) if isinstance(abstract_raw, str) else ()
-    extra = {k: v for k, v in obj.items() if k not in MAPPED and v not in (None, "", [], {})}
-    if abstract_raw not in (None, "") and not isinstance(abstract_raw, str):
-        _unexpected(log, where, "abstract", abstract_raw, extra)
 
     journal = obj.get("journal")
     container: RichText = ()
@@ -175,6 +204,8 @@ def _reference(
         name = journal.get("name")
         if isinstance(name, str) and name.strip():
             container = _rich(name, where, "journal.name", log)
+        elif name not in (None, ""):
+            _unexpected(log, where, "journal.name", name, extra)
         volume, issue = _volume_issue(journal.get("volume"), where, log, extra)
         page = _pages(journal.get("pages"), where, log, extra)
         for key, value in journal.items():
@@ -227,7 +258,7 @@ def _rich(raw: str, where: Location, field: str, log: DiagnosticLog) -> RichText
     for code, message in parsed.notes:
         log.report(code, f"{field}: {message}", at)
     rich = html.finish(parsed.rich)
-    return _repair_math(rich, at, field, log)
+    return _repair_math(rich, at, field, log) if "tex-math" in raw else rich
 
 
 def _repair_math(rich: RichText, at: Location, field: str, log: DiagnosticLog) -> RichText:

@@ -34,6 +34,7 @@ _TEX = frozenset(("tex-math",))
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:\s[^<>]*)?)>")
 _SPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r" *\n\s*")
 
 
 @dataclass(slots=True)
@@ -164,8 +165,13 @@ def _add_text(element: _Open, raw: str) -> None:
         element.children.append(Text(_fold(html.unescape(raw) if "&" in raw else raw)))
 
 
+_UNUSUAL_SPACE = re.compile(r"\s\s|[^\S ]")
+
+
 def _fold(value: str) -> str:
     """Fold runs of white space (other than paragraph breaks) to one space."""
+    if not _UNUSUAL_SPACE.search(value):
+        return value  # the common case: single spaces only
     if "\n" in value:
         return "\n".join(_SPACE.sub(" ", part) for part in value.split("\n"))
     return _SPACE.sub(" ", value)
@@ -191,9 +197,8 @@ def finish(rich: RichText) -> RichText:
         return rich
     nodes: list[Inline] = []
     for node in rich:
-        if type(node) is Text:
-            cleaned = re.sub(r" *\n[\s]*", "\n", node.text)
-            nodes.append(Text(cleaned))
+        if type(node) is Text and "\n" in node.text:
+            nodes.append(Text(_PARAGRAPH_BREAK.sub("\n", node.text)))
         else:
             nodes.append(node)
     first, last = nodes[0], nodes[-1]
