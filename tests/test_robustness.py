@@ -7,7 +7,9 @@ suite with the exact diagnostics each case gives.
 from __future__ import annotations
 
 import io
+import tempfile
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -82,18 +84,12 @@ def test_arbitrary_records_are_converted_or_reported(records: list[dict[str, obj
                 continue
             if key not in aggregator.MAPPED:
                 assert extra[key] == value  # unmapped fields are kept as they are
-    for fmt in ("bibtex", "ris", "csljson", "ieee", "ieee-html"):
-        result = convert([_file(raw)], fmt, from_format="aggregator")
-        assert result.written == len(refs)
-
-
-def _file(raw: bytes) -> str:
-    import tempfile
-
-    handle = tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False)
-    handle.write(raw)
-    handle.close()
-    return handle.name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "records.jsonl"
+        path.write_bytes(raw)
+        for fmt in ("bibtex", "ris", "csljson", "ieee", "ieee-html"):
+            result = convert([path], fmt, from_format="aggregator")
+            assert result.written == len(refs)
 
 
 GOOD = b'{"title": "Good", "paperid": "g"}\n'
