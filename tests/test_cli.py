@@ -142,3 +142,12 @@ def test_every_diagnostic_code_is_documented() -> None:
     doc = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     for code, (severity, meaning) in CODES.items():
         assert f"| `{code}` | {severity} | {meaning} |" in doc
+
+
+def test_progress_bar_on_request_and_silent_by_default_when_piped() -> None:
+    shown = run_cli(
+        "convert", "examples/spm-43-2.txt", "--to", "ris", "--progress", "-o", os.devnull
+    )
+    assert "7 records" in shown.stderr and "rec/s" in shown.stderr
+    piped = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-o", os.devnull)
+    assert "records" not in piped.stderr.replace("read 7, wrote 7", "")

@@ -12,6 +12,8 @@ one line naming it as a citeport bug.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -60,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--verbose",
         action="store_true",
         help="also print informational diagnostics (repairs)",
+    )
+    conv.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress bar on stderr (default: when stderr is a terminal)",
     )
     conv.add_argument(
         "--report",
@@ -120,20 +128,33 @@ def _convert(args: argparse.Namespace) -> int:
         Severity.ERROR if args.quiet else Severity.INFO if args.verbose else Severity.WARNING
     )
 
+    bar = _progress_bar(args)
+
     def show(diag: Diagnostic) -> None:
         if diag.severity < threshold:
             return
-        if args.report == "json":
-            sys.stderr.write(orjson.dumps(diag.to_dict()).decode() + "\n")
+        line = orjson.dumps(diag.to_dict()).decode() if args.report == "json" else str(diag)
+        if bar is not None:
+            bar.write(line)
         else:
-            sys.stderr.write(f"{diag}\n")
+            sys.stderr.write(line + "\n")
 
     log = DiagnosticLog(sink=show)
     options = WriteOptions(unicode=args.unicode, full_journal_names=args.full_journal_names)
     output = sys.stdout if args.output == "-" else args.output
-    result = convert(
-        args.inputs, args.to, output, from_format=args.from_format, options=options, log=log
-    )
+    try:
+        result = convert(
+            args.inputs,
+            args.to,
+            output,
+            from_format=args.from_format,
+            options=options,
+            log=log,
+            progress=bar.update if bar else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     if not args.quiet:
         sys.stderr.write(_summary(result) + "\n")
     if log.by_code.get("IO001") or log.by_code.get("IO002"):
@@ -153,3 +174,49 @@ def _summary(result: Result) -> str:
     ]
     tail = f" ({', '.join(counts)})" if counts else ""
     return f"citeport: {', '.join(parts)}{tail}"
+
+
+class _ProgressBar:
+    """A tqdm bar over the input bytes, with the records read and their rate as postfix."""
+
+    def __init__(self, total: int | None) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=total,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            file=sys.stderr,
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=0.5,
+        )
+        self._seen = 0
+
+    def update(self, records: int, bytes_read: int) -> None:
+        self._bar.update(bytes_read - self._seen)
+        self._seen = bytes_read
+        elapsed = self._bar.format_dict.get("elapsed") or 0
+        rate = f", {records / elapsed:,.0f} rec/s" if elapsed else ""
+        self._bar.set_postfix_str(f"{records:,} records{rate}", refresh=False)
+
+    def write(self, line: str) -> None:
+        """Print a line above the bar."""
+        self._bar.write(line, file=sys.stderr)
+
+    def close(self) -> None:
+        self._bar.refresh()  # show the final count once, then clear the bar
+        self._bar.close()
+
+
+def _progress_bar(args: argparse.Namespace) -> _ProgressBar | None:
+    """A progress bar when asked for, or by default when stderr is a terminal (not --quiet)."""
+    wanted = args.progress if args.progress is not None else sys.stderr.isatty()
+    if not wanted or args.quiet:
+        return None
+    total = 0
+    for path in args.inputs:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(path) if path != "-" else 0
+    return _ProgressBar(total or None)

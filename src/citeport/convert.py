@@ -10,10 +10,10 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .diagnostics import DiagnosticLog, Location
 from .model import Reference
@@ -21,6 +21,7 @@ from .options import WriteOptions
 from .registry import FormatInfo, detect, find
 
 HEAD_BYTES = 8192
+PROGRESS_EVERY = 256  # records between two progress calls
 
 
 class _InputFailed(Exception):
@@ -115,22 +116,29 @@ def convert(
     from_format: str | None = None,
     options: WriteOptions | None = None,
     log: DiagnosticLog | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Convert input files to one output in format `to`.
 
     `output` may be a path (written atomically: a failed run leaves no partial file), a text
     stream, or None to get the text back in `Result.text`. `"-"` as an input reads stdin.
+    `progress`, if given, is called now and then with (records read, input bytes read).
     """
     result = Result(log=log if log is not None else DiagnosticLog())
     writer_for(to)
     paths = [os.fspath(p) for p in inputs]
     if isinstance(output, (str, os.PathLike)) and os.fspath(output) != "-":
         _refuse_overwriting_input(os.fspath(output), paths)
+    counter = _ByteCounter()
 
     def counted() -> Iterator[Reference]:
-        for ref in _read_all(paths, from_format, result.log):
+        for ref in _read_all(paths, from_format, result.log, counter):
             result.read += 1
+            if progress is not None and not result.read % PROGRESS_EVERY:
+                progress(result.read, counter.total)
             yield ref
+        if progress is not None:
+            progress(result.read, counter.total)
 
     if output is None:
         buffer = io.StringIO(newline="")
@@ -149,23 +157,53 @@ def convert(
     return result
 
 
-def _read_all(paths: list[str], fmt: str | None, log: DiagnosticLog) -> Iterator[Reference]:
+class _ByteCounter:
+    """Counts the input bytes read so far, for progress reporting."""
+
+    __slots__ = ("total",)
+
+    def __init__(self) -> None:
+        self.total = 0
+
+
+class _CountingStream(io.RawIOBase):
+    """A raw binary stream that adds what it reads to a `_ByteCounter`."""
+
+    def __init__(self, inner: IO[bytes], counter: _ByteCounter) -> None:
+        self._inner = inner
+        self._counter = counter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self._counter.total += size
+        return size
+
+
+def _read_all(
+    paths: list[str], fmt: str | None, log: DiagnosticLog, counter: _ByteCounter
+) -> Iterator[Reference]:
     import sys
 
     for path in paths:
         source = "<stdin>" if path == "-" else path
         try:
-            stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+            raw = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
             log.report("IO001", f"cannot read input: {exc.strerror or exc}", Location(path))
             continue
+        stream = io.BufferedReader(_CountingStream(raw, counter), buffer_size=1 << 16)
         try:
             yield from read_stream(stream, source, log, fmt)
         except UsageError as exc:
             log.report("IO002", str(exc), Location(source))
         finally:
             if path != "-":
-                stream.close()
+                raw.close()
 
 
 def _refuse_overwriting_input(output: str, inputs: list[str]) -> None:
