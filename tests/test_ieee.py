@@ -154,3 +154,124 @@ def test_fix_punctuation_in_quote() -> None:
     assert fix("“Title”.") == "“Title.”"
     assert fix("“Why?”, J.") == "“Why?” J."
     assert fix("no quotes, here.") == "no quotes, here."
+
+
+# --- abbreviations, options, other styles ---------------------------------------------------
+
+
+def test_ieee_table_wins_over_iso4() -> None:
+    from citeport.formats.ieee.abbreviations import Abbreviations, abbreviate
+
+    table = Abbreviations()
+    # IEEE keeps "Wireless" and the commas; ISO 4 (LTWA) would write "Wirel." and drop them
+    assert table.periodical("IEEE Transactions on Wireless Communications") == (
+        "IEEE Trans. Wireless Commun."
+    )
+    assert abbreviate("IEEE Transactions on Wireless Communications") == (
+        "IEEE Trans. Wirel. Commun."
+    )
+    assert table.periodical("IEEE Transactions on Systems, Man, and Cybernetics") == (
+        "IEEE Trans. Syst., Man, Cybern."
+    )
+    assert table.periodical("the proceedings of the ieee") == "Proc. IEEE"
+
+
+def test_iso4_survives_the_pyiso4_control_bug() -> None:
+    from citeport.formats.ieee.abbreviations import abbreviate
+
+    # pyiso4 0.1.6 raises IndexError on "Control" at the end of a title
+    assert abbreviate("Journal of Automatic Control") == "J. Autom. Control"
+
+
+def test_conference_names_get_proc() -> None:
+    from citeport.formats.ieee.abbreviations import Abbreviations
+
+    table = Abbreviations()
+    assert table.conference("International Conference on Machine Learning") == (
+        "Proc. Int. Conf. Mach. Learn."
+    )
+    assert table.conference(
+        "Proceedings of the National Conference on Artificial Intelligence"
+    ) == ("Proc. Nat. Conf. Artif. Intell.")
+
+
+def test_user_table_json_and_csv_override_both(tmp_path: pytest.TempPathFactory) -> None:
+    from dataclasses import dataclass
+
+    from citeport.formats.ieee.abbreviations import load_table
+
+    json_table = tmp_path / "abbrev.json"  # type: ignore[operator]
+    json_table.write_text('{"IEEE Transactions on Information Theory": "TIT"}', encoding="utf-8")
+    csv_table = tmp_path / "abbrev.csv"  # type: ignore[operator]
+    csv_table.write_text("full,abbreviation\nIEEE Transactions on Information Theory,T-IT\n")
+    assert load_table(csv_table) == {"ieee transactions on information theory": "T-IT"}
+
+    @dataclass(frozen=True)
+    class Options(WriteOptions):  # the lead adds `abbreviations` to WriteOptions
+        abbreviations: str = ""
+
+    out, notes = text(article(), options=Options(abbreviations=str(json_table)))
+    assert "“A study,” TIT, vol. 70" in out and notes == []
+    out, notes = text(article(), options=Options(abbreviations=str(tmp_path / "none.json")))  # type: ignore[operator]
+    assert "IEEE Trans. Inf. Theory" in out
+    assert len(notes) == 1 and "warning[IEEE003] cannot read" in notes[0]
+
+
+def test_other_style_through_the_same_path(tmp_path: pytest.TempPathFactory) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Options(WriteOptions):  # the lead adds `style` to WriteOptions
+        style: str = ""
+
+    style = tmp_path / "mini.csl"  # type: ignore[operator]
+    style.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<info><title>Mini</title><id>mini</id><updated>2024-01-01T00:00:00+00:00</updated>"
+        '</info><citation><layout><text variable="title"/></layout></citation>'
+        '<bibliography><layout><names variable="author"><name/></names>'
+        '<text variable="title" prefix=". "/></layout></bibliography></style>',
+        encoding="utf-8",
+    )
+    people = (Name(given="Xiao-ming", family="Wang"),)
+    out, notes = text(article(author=people), options=Options(style=str(style)))
+    assert out == "[1] Xiao-Ming Wang. A study\n" and notes == []
+    out, notes = text(article(), options=Options(style=str(tmp_path / "missing.csl")))  # type: ignore[operator]
+    assert out == "" and len(notes) == 1 and "error[IEEE004]" in notes[0]
+
+
+def test_date_ranges_the_ieee_way() -> None:
+    conf = article(type="paper-conference", container_title=(Text("Workshop on Codes"),))
+    days = conf.__class__(**{**_fields(conf), "issued": Date(parts=((2023, 6, 18), (2023, 6, 22)))})
+    assert "Jun. 2023" in text(days)[0]
+    talk = article(
+        type="speech", container_title=(), issued=Date(parts=((2023, 6, 18), (2023, 6, 22)))
+    )
+    assert text(talk)[0].endswith("Jun. 18–22, 2023.\n")
+    talk2 = article(
+        type="speech", container_title=(), issued=Date(parts=((2023, 6, 28), (2023, 7, 2)))
+    )
+    assert text(talk2)[0].endswith("Jun. 28–Jul. 2, 2023.\n")
+    years = article(type="book", container_title=(), issued=Date(parts=((2021,), (2022,))))
+    assert ", 2021–2022, pp. 100–110." in text(years)[0]
+
+
+def _fields(ref: Reference) -> dict[str, object]:
+    from dataclasses import fields
+
+    return {f.name: getattr(ref, f.name) for f in fields(ref)}
+
+
+def test_edition_and_pages_normalised() -> None:
+    from citeport.formats.ieee.render import expand_pages, normalise_edition
+
+    assert [normalise_edition(e) for e in ("2nd", "2nd ed.", "Second edition", "Rev. ed.")] == [
+        "2", "2", "2", "Rev. ed."
+    ]  # fmt: skip
+    assert expand_pages("1234-40") == "1234-1240" and expand_pages("C3") == "C3"
+
+
+def test_double_period_after_a_title_ending_with_one() -> None:
+    fix = render.fix_double_period
+    assert fix("<i>Inc.</i>.", ("</i>",)) == "<i>Inc.</i>"
+    assert fix("Title..") == "Title." and fix("Wait....") == "Wait...."

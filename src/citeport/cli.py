@@ -64,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="also print informational diagnostics (repairs)",
     )
     conv.add_argument(
+        "--abbreviations",
+        metavar="FILE",
+        help="IEEE: a JSON or CSV table of journal abbreviations that overrides the built-in ones",
+    )
+    conv.add_argument(
+        "--style",
+        metavar="CSL",
+        help="IEEE writers: render with another CSL style (a path or a name from styles/)",
+    )
+    conv.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -140,7 +150,12 @@ def _convert(args: argparse.Namespace) -> int:
             sys.stderr.write(line + "\n")
 
     log = DiagnosticLog(sink=show)
-    options = WriteOptions(unicode=args.unicode, full_journal_names=args.full_journal_names)
+    options = WriteOptions(
+        unicode=args.unicode,
+        full_journal_names=args.full_journal_names,
+        abbreviations=args.abbreviations,
+        style=args.style,
+    )
     output = sys.stdout if args.output == "-" else args.output
     try:
         result = convert(

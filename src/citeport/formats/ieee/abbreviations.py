@@ -1,15 +1,46 @@
-"""Journal-name abbreviations the IEEE way: ISO 4 word abbreviations from the LTWA.
+"""Journal and conference-name abbreviations the IEEE way.
 
-IEEE abbreviates periodical names with ISO 4 ("IEEE Signal Processing Magazine" ->
-"IEEE Signal Process. Mag."); pyiso4 carries the ISSN centre's List of Title Word
-Abbreviations and applies the ISO 4 rules (stop words dropped, one-word titles kept). Loading
-the list takes a moment, so it is loaded on first use and each title is abbreviated once.
+Which abbreviation a reference gets, first match wins:
+
+1. `container_title_short`, when the record carries one (kept as given);
+2. the user's table (`--abbreviations FILE`, JSON or CSV);
+3. `periodicals.IEEE_PERIODICALS`, IEEE's own periodicals ("IEEE Trans. Inf. Forensics
+   Security");
+4. ISO 4 with pyiso4's LTWA, for any other name of two or more words ("Phys. Rev. Lett.";
+   "Nature" stays).
+
+Conference proceedings (`paper-conference` with a container title) are abbreviated by the same
+steps and then get "Proc." in front unless they already start with it ("International
+Conference on Machine Learning" -> "Proc. Int. Conf. Mach. Learn."); IEEE writes
+`in Proc. Abbrev. Conf. Name`. The LTWA already abbreviates the conference words the IEEE guide
+lists (Proceedings -> Proc., Conference -> Conf., International -> Int., Symposium -> Symp.,
+Annual -> Annu.); `CONFERENCE_WORDS` puts IEEE's spelling where the LTWA differs
+(National -> Nat., not Natl.).
+
+The user table maps full names to abbreviations: a JSON object `{"Full Name": "Abbrev."}` or a
+CSV file of `full name,abbreviation` rows (a header row `full,abbreviation` is allowed).
+Lookups ignore case, spacing, "&"/"and" and a leading "The". pyiso4's list is loaded on first
+use, and each title is abbreviated once.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Mapping
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
+
+import orjson
+
+from .periodicals import IEEE_PERIODICALS, table_key
+
+#: IEEE spellings of conference words where the LTWA's differ (applied after ISO 4).
+CONFERENCE_WORDS: Mapping[str, str] = {"Natl.": "Nat."}
+_PROC = re.compile(r"^(?:Proc\.|Proceedings\b)")
+_WORD = re.compile(r"\S+")
 
 
 @cache
@@ -19,14 +50,105 @@ def _abbreviator() -> Any:
     return Abbreviate.create()
 
 
+def _iso4(title: str) -> str:
+    return str(_abbreviator()(title, remove_part=True))
+
+
 @lru_cache(maxsize=16384)
 def abbreviate(title: str) -> str:
-    """The ISO 4 abbreviation of a periodical title (the title itself when nothing applies)."""
+    """The ISO 4 abbreviation of a periodical title (the title itself when nothing applies).
+
+    pyiso4 0.1.6 raises IndexError on some words ("Control" in "Automatic Control"); such a
+    word is shielded with a placeholder and kept unabbreviated, as the LTWA keeps it.
+    """
     title = " ".join(title.split())
     if not title or " " not in title:
         return title
     try:
-        short = _abbreviator()(title, remove_part=True)
-    except Exception:  # pyiso4 on unusual input: keep the full name rather than fail
-        return title
-    return str(short) or title
+        return _iso4(title) or title
+    except Exception:  # pyiso4 on unusual input: shield the word that trips it
+        pass
+    words = title.split(" ")
+    for i, word in enumerate(words):
+        trial = [*words[:i], "Qzxq", *words[i + 1 :]]
+        try:
+            short = _iso4(" ".join(trial))
+        except Exception:
+            continue
+        if short.count("Qzxq") == 1:
+            return short.replace("Qzxq", word)
+    return title
+
+
+def proceedings(name: str) -> str:
+    """A conference name as IEEE writes it after "in": "Proc." first, then the abbreviation."""
+    name = " ".join(CONFERENCE_WORDS.get(w, w) for w in name.split())
+    if _PROC.match(name):
+        return name
+    return f"Proc. {name}"
+
+
+class TableError(Exception):
+    """The user's abbreviation table cannot be read."""
+
+
+def load_table(path: str | Path) -> dict[str, str]:
+    """Read a user abbreviation table (JSON object or two-column CSV) into lookup form.
+
+    Raises TableError when the file cannot be read or has the wrong shape.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise TableError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    text = raw.decode("utf-8-sig", errors="replace")
+    table: dict[str, str] = {}
+    if text.lstrip().startswith("{"):
+        try:
+            data = orjson.loads(raw.lstrip(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError as exc:
+            raise TableError(f"{path} is not valid JSON: {exc}") from exc
+        for full, short in data.items():
+            if not isinstance(short, str):
+                raise TableError(f"{path}: the abbreviation of {full!r} is not a string")
+            table[table_key(full)] = short
+        return table
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 2:
+            raise TableError(f"{path}:{number}: expected 2 columns (full name, abbreviation)")
+        full, short = row[0].strip(), row[1].strip()
+        if number == 1 and full.casefold() in ("full", "full name", "name", "title"):
+            continue
+        table[table_key(full)] = short
+    return table
+
+
+class Abbreviations:
+    """Chooses the abbreviation of a container title (see the module docstring for the order).
+
+    Args:
+        user: the user's table in lookup form (from `load_table`), overriding the others.
+    """
+
+    __slots__ = ("_user",)
+
+    def __init__(self, user: Mapping[str, str] | None = None) -> None:
+        self._user = dict(user or {})
+
+    def periodical(self, title: str) -> str:
+        """The abbreviation of a journal, magazine or proceedings name."""
+        key = table_key(title)
+        if key in self._user:
+            return self._user[key]
+        if key in IEEE_PERIODICALS:
+            return IEEE_PERIODICALS[key]
+        return abbreviate(title)
+
+    def conference(self, title: str) -> str:
+        """The "Proc. …" form of a proceedings name; a user's entry is used as it is."""
+        key = table_key(title)
+        if key in self._user:
+            return self._user[key]
+        return proceedings(self.periodical(title))
