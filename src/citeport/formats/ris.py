@@ -1,34 +1,75 @@
-"""RIS (writer): the tags that Zotero, EndNote and Mendeley all import the same way.
+"""RIS: the reader of every dialect seen in the wild, and one writer all managers import.
+
+Reader (`read`, a generator: one record in memory at a time). Tags are two characters, then one
+or two spaces, `-` and the value; a line that is not a tag continues the tag before it (as a
+further value for the list tags `KW SN UR L1-L4 DB AD C1`, EndNote style, else joined with a
+space). A record is opened by `TY` and closed by `ER`; a record without `ER` ends at the next
+`TY` or at the end of the input and is kept with a warning; exports without `TY` lines open a
+record at any tag and are read as generic documents (reported). A BOM, CRLF, blank lines and
+text between records ("Record #3 of 18", "6.") are accepted; the text is reported.
+
+| RIS                         | model                                                        |
+|-----------------------------|--------------------------------------------------------------|
+| `TY`                        | `type` (see `READ_TYPES`; unknown or absent: `document`)     |
+| `AU`, `A1` / `A2`, `ED` / `A3` / `A4` | `author` / `editor` / `collection_editor` / `translator` |
+| `TI`, `T1` (`BT` for books) | `title`                                                      |
+| `T2`, `JF` (`JO` alone)     | `container_title` (`T2` of a book is its series)             |
+| `J2`, `JA`, `J1` (`JO` beside a full name) | `container_title_short`                       |
+| `T3`                        | `collection_title`                                           |
+| `ST`                        | `title_short`                                                |
+| `PY`, `Y1`, `DA`            | `issued`: `YYYY/MM/DD/other`; `DA` refines `PY` of its year  |
+| `SP`, `EP`                  | `page` (`SP` may hold the whole range)                       |
+| `VL`, `IS`, `M1`, `ET`      | `volume`, `issue`, `number`, `edition`                       |
+| `DO` (else a DOI in `M3`, or a doi.org link) | `doi`                                       |
+| `UR` (else `L2`)            | `url` (further links, `L1`-`L4`, stay in `extra`)            |
+| `AB`, `N2`                  | `abstract`                                                   |
+| `KW`                        | `keyword` (one per tag or line)                              |
+| `SN`                        | `isbn` (book types, ISBN-shaped) or `issn`                   |
+| `PB`, `CY`, `LA`, `M3`, `N1` | `publisher`, `publisher_place`, `language`, `genre`, `note` |
+| everything else, repeats    | `extra["ris"]` {tag: values} (`ID` also gives `id`)          |
+
+Writer (`write`): the tags that Zotero, EndNote and Mendeley all import the same way.
 
 | model                 | RIS                                                    |
 |-----------------------|--------------------------------------------------------|
 | `type`                | `TY` (see `TYPES`; `GEN` otherwise)                    |
 | `author`, `editor`    | `AU`, `A2`: one per name, "Family, Given[, Suffix]"    |
-| `title`               | `TI` (markup flattened to Unicode; math as `$TeX$`)    |
+| `collection_editor`, `translator` | `A3`, `A4`                                 |
+| `title`, `title_short` | `TI` (markup flattened to Unicode; math as `$TeX$`), `ST` |
 | `container_title`     | `T2` (full journal name)                               |
 | `container_title_short` | `J2`                                                 |
-| `issued`              | `PY` (year) and `DA` (`YYYY/MM/DD/`)                   |
+| `collection_title`    | `T3`                                                   |
+| `issued`              | `PY` (year) and `DA` (`YYYY/MM/DD/season`)             |
+| `accessed`            | `Y2`                                                   |
 | `volume`, `issue`     | `VL`, `IS`                                             |
 | `page`                | `SP`, `EP`                                             |
+| `number`, `edition`, `genre` | `M1`, `ET`, `M3`                                |
 | `doi`, `url`          | `DO`, `UR`                                             |
 | `abstract`, `keyword` | `AB`, `KW` (one per keyword)                           |
-| `issn`/`isbn`, `publisher`, `publisher_place` | `SN`, `PB`, `CY`               |
+| `issn`, `isbn`, `publisher`, `publisher_place` | `SN` (each), `PB`, `CY`       |
+| `language`, `note`    | `LA`, `N1`                                             |
+| `extra["ris"]`        | the tags it holds, as read                             |
 
-Lines end in CRLF, as the RIS specification asks. A value never contains a line break (it would
-start a fake tag): line breaks become spaces.
+Other populated fields (`container_author`, `pmid`, `event_title`, ...) have no tag all three
+managers read; each is reported (`RIS001`). Lines end in CRLF, as the RIS specification asks.
+A value never contains a line break (it would start a fake tag): line breaks become spaces.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import IO
 
-from ..diagnostics import DiagnosticLog
-from ..model import Name, Reference
+from ..diagnostics import DiagnosticLog, Location
+from ..model import Date, Name, Provenance, Reference
+from ..names import parse_name
 from ..options import WriteOptions
 from ..registry import FormatInfo
-from ..richtext import plain
+from ..richtext import plain, text
+
+NAME = "ris"
 
 #: CSL type -> RIS type.
 TYPES: dict[str, str] = {
@@ -51,7 +92,24 @@ TYPES: dict[str, str] = {
     "legal_case": "CASE",
     "map": "MAP",
     "motion_picture": "MPCT",
+    "entry-dictionary": "DICT",
+    "entry-encyclopedia": "ENCYC",
+    "figure": "FIGURE",
+    "graphic": "ART",
+    "hearing": "HEAR",
+    "legislation": "LEGAL",
+    "musical_score": "MUSIC",
+    "pamphlet": "PAMP",
+    "personal_communication": "PCOMM",
+    "song": "SOUND",
+    "speech": "SLIDE",
+    "classic": "CLSWK",
 }
+#: Populated fields with no RIS tag the three managers agree on: reported when dropped.
+UNWRITTEN = (
+    "container_author", "chapter_number", "number_of_pages", "section", "medium", "status",
+    "available_date", "event_title", "event_place", "event_date", "pmid", "pmcid",
+)  # fmt: skip
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 _PAGE_RANGE = re.compile(r"^([^-–]+?)\s*[-–]+\s*(.+)$")
 CRLF = "\r\n"
@@ -66,8 +124,23 @@ def write(
         if count:
             out.write(CRLF)
         out.write(record(ref))
+        for field in UNWRITTEN:
+            if getattr(ref, field):
+                log.report(
+                    "RIS001",
+                    f"{field} has no RIS tag; dropped",
+                    Location(_source(ref), _line(ref), ref.id, field),
+                )
         count += 1
     return count
+
+
+def _source(ref: Reference) -> str:
+    return ref.provenance.source if ref.provenance else ""
+
+
+def _line(ref: Reference) -> int | None:
+    return ref.provenance.line if ref.provenance else None
 
 
 def record(ref: Reference) -> str:
@@ -82,16 +155,23 @@ def record(ref: Reference) -> str:
         tag("AU", _name(name))
     for name in ref.editor:
         tag("A2", _name(name))
+    for name in ref.collection_editor:
+        tag("A3", _name(name))
+    for name in ref.translator:
+        tag("A4", _name(name))
     tag("TI", plain(ref.title))
+    tag("ST", ref.title_short)
     tag("T2", plain(ref.container_title))
     tag("J2", ref.container_title_short)
+    tag("T3", ref.collection_title)
     date = ref.issued
     if date is not None and date.year is not None:
         tag("PY", str(date.year))
-        first = date.parts[0]
-        tag("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(first)) + "/")
+        tag("DA", _da(date))
     elif date is not None and date.literal:
         tag("PY", date.literal)
+    if ref.accessed is not None and ref.accessed.year is not None:
+        tag("Y2", _da(ref.accessed))
     tag("VL", ref.volume)
     tag("IS", ref.issue)
     if ref.page:
@@ -102,10 +182,12 @@ def record(ref: Reference) -> str:
         else:
             tag("SP", ref.page)
     tag("M1", ref.number)
+    tag("M3", ref.genre)
     tag("ET", ref.edition)
     tag("PB", ref.publisher)
     tag("CY", ref.publisher_place)
-    tag("SN", ref.issn or ref.isbn)
+    tag("SN", ref.issn)
+    tag("SN", ref.isbn)
     tag("DO", ref.doi)
     tag("UR", ref.url)
     tag("LA", ref.language)
@@ -113,8 +195,19 @@ def record(ref: Reference) -> str:
     for keyword in ref.keyword:
         tag("KW", keyword)
     tag("N1", ref.note)
+    kept = ref.extra.get(NAME, {})
+    for key, values in kept.items():
+        if isinstance(key, str) and _TAG.match(f"{key}  - ") and key not in ("TY", "ER"):
+            for value in values if isinstance(values, (list, tuple)) else (values,):
+                tag(key, str(value))
     lines.append("ER  - ")
     return CRLF.join(lines) + CRLF
+
+
+def _da(date: Date) -> str:
+    """`YYYY/MM/DD/other` (the 2011 specification), season in the last part."""
+    first = date.parts[0]
+    return "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(first)) + "/" + date.season
 
 
 def _name(name: Name) -> str:
@@ -136,6 +229,460 @@ def _one_line(value: str) -> str:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Reader
+# ---------------------------------------------------------------------------------------------
+
+#: RIS type -> CSL type (the 2011 specification's codes and the older ones still exported).
+READ_TYPES: dict[str, str] = {
+    "JOUR": "article-journal",
+    "JFULL": "article-journal",
+    "EJOUR": "article-journal",
+    "ABST": "article-journal",
+    "INPR": "article-journal",
+    "MGZN": "article-magazine",
+    "NEWS": "article-newspaper",
+    "CONF": "paper-conference",
+    "CPAPER": "paper-conference",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "CTLG": "book",
+    "SER": "book",
+    "CHAP": "chapter",
+    "ECHAP": "chapter",
+    "THES": "thesis",
+    "RPRT": "report",
+    "GOVDOC": "report",
+    "GRANT": "report",
+    "ELEC": "webpage",
+    "WEB": "webpage",
+    "BLOG": "post-weblog",
+    "GEN": "document",
+    "PAT": "patent",
+    "STAND": "standard",
+    "DATA": "dataset",
+    "DBASE": "dataset",
+    "AGGR": "dataset",
+    "COMP": "software",
+    "UNPB": "manuscript",
+    "MANSCPT": "manuscript",
+    "BILL": "bill",
+    "CASE": "legal_case",
+    "LEGAL": "legislation",
+    "STAT": "legislation",
+    "HEAR": "hearing",
+    "MAP": "map",
+    "MPCT": "motion_picture",
+    "VIDEO": "motion_picture",
+    "ADVS": "motion_picture",
+    "SOUND": "song",
+    "MUSIC": "musical_score",
+    "ART": "graphic",
+    "CHART": "graphic",
+    "FIGURE": "figure",
+    "DICT": "entry-dictionary",
+    "ENCYC": "entry-encyclopedia",
+    "PAMP": "pamphlet",
+    "PCOMM": "personal_communication",
+    "ICOMM": "personal_communication",
+    "SLIDE": "speech",
+    "CLSWK": "classic",
+    "ANCIENT": "classic",
+}
+#: Types whose `T2` is a series title rather than a container.
+_SERIES_T2 = frozenset(("book",))
+#: Tags whose continuation lines are further values (EndNote writes keywords one per line).
+LIST_TAGS = frozenset(("KW", "SN", "UR", "L1", "L2", "L3", "L4", "DB", "AD", "C1"))
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: ?(.*))?$")
+_MEDLINE_TAG = re.compile(r"^(?:[A-Z]{3} |[A-Z]{4})- ")
+_DOI = re.compile(r"^\s*(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,}/\S+)\s*$", re.I)
+_DOI_IN_URL = re.compile(r"^\s*https?://(?:dx\.)?doi\.org/(10\.\d{4,}/\S+)\s*$", re.I)
+_ISBN = re.compile(r"^(?:ISBN[:\s]*)?(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]$")
+_INITIALS = re.compile(r"^[A-Z]{1,3}$")
+_RIS_DATE = re.compile(r"^\s*(\d{4})?(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?(?:/(.*))?)?)?\s*$")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_MONTH_DAY = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\.?(?:[\s-]+(\d{1,2}))?\s*$")
+MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+SEASONS = {"spring": 13, "summer": 14, "fall": 15, "autumn": 15, "winter": 16}
+
+
+def sniff(head: bytes) -> int:
+    """How sure we are (0-100) that `head` is RIS: tag lines, and a `TY` among them."""
+    text = head.decode("utf-8", "replace").replace("\ufeff", "")
+    lines = text.splitlines()[:80]
+    if any(line.startswith("PMID-") or _MEDLINE_TAG.match(line) for line in lines):
+        return 10  # MEDLINE/PubMed (tags of 3-4 letters): its own reader
+    tags = [m.group(1) for m in map(_TAG.match, lines) if m]
+    if "TY" in tags and len(tags) >= 2:
+        return 90
+    if "ER" in tags and len(tags) >= 3:
+        return 70
+    return 40 if len(tags) >= 3 else 0
+
+
+class _Record:
+    """The raw tags of one record while it is being read: [tag, [values], line] rows."""
+
+    __slots__ = ("end", "fields", "start", "ty")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.end = start
+        self.ty: str | None = None
+        self.fields: list[tuple[str, list[str], int]] = []
+
+
+def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+    """Yield one `Reference` per RIS record of `stream`; report what is odd or left out.
+
+    One record is held at a time. A record is opened by `TY` (or, in exports without `TY`, by
+    any tag) and closed by `ER`, by the next `TY`, or by the end of the input. A line that is
+    not a tag continues the tag before it; text outside records is reported and ignored.
+    """
+    current: _Record | None = None
+    junk: list[int | str] | None = None  # first line, its text, lines in the run
+    index = 0
+    for number, raw in enumerate(stream, start=1):
+        line = _decode(raw, source, number, log).replace("\ufeff", "").rstrip("\r\n")
+        match = _TAG.match(line)
+        if match is None:
+            if not line.strip():
+                continue
+            if current is not None and current.fields:
+                tag, values, _ = current.fields[-1]
+                if tag in LIST_TAGS:
+                    values.append(line.strip())
+                else:
+                    values[-1] = f"{values[-1]} {line.strip()}".strip()
+                current.end = number
+            elif junk is None:
+                junk = [number, line.strip(), 1]
+            else:
+                junk[2] = int(junk[2]) + 1
+            continue
+        if junk is not None:
+            _report_junk(junk, source, log)
+            junk = None
+        tag, value = match.group(1), (match.group(2) or "").strip()
+        if tag == "TY":
+            if current is not None:
+                _no_er(current, source, f"at the next TY (line {number})", log)
+                index += 1
+                yield from _finish(current, source, index, log)
+            current = _Record(number)
+            current.ty = value
+        elif tag == "ER":
+            if current is None:
+                log.report("RIS005", "ER outside a record ignored", Location(source, number))
+                continue
+            current.end = number
+            index += 1
+            yield from _finish(current, source, index, log)
+            current = None
+        else:
+            if current is None:
+                current = _Record(number)
+            current.fields.append((tag, [value], number))
+            current.end = number
+    if junk is not None:
+        _report_junk(junk, source, log)
+    if current is not None:
+        _no_er(current, source, "at the end of the input", log)
+        yield from _finish(current, source, index + 1, log)
+
+
+def _decode(raw: bytes, source: str, number: int, log: DiagnosticLog) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        log.report(
+            "RIS006", "line is not valid UTF-8; read as Windows-1252", Location(source, number)
+        )
+        return raw.decode("cp1252", "replace")
+
+
+def _report_junk(junk: list[int | str], source: str, log: DiagnosticLog) -> None:
+    number, text, count = junk
+    excerpt = str(text) if len(str(text)) <= 40 else str(text)[:37] + "..."
+    lines = f"{count} lines of text" if count != 1 else "text"
+    log.report(
+        "RIS005", f"{lines} outside a record ignored ({excerpt!r})", Location(source, int(number))
+    )
+
+
+def _no_er(record: _Record, source: str, where: str, log: DiagnosticLog) -> None:
+    log.report(
+        "RIS002",
+        f"record starting at line {record.start} has no ER; it ends {where} and is kept",
+        Location(source, record.start),
+    )
+
+
+class _Tags:
+    """The values of one record by tag; `take` consumes them, the rest goes to `extra`."""
+
+    def __init__(self, fields: list[tuple[str, list[str], int]]) -> None:
+        self.values: dict[str, list[str]] = {}
+        for tag, values, _ in fields:
+            kept = [v for v in values if v]
+            if kept:
+                self.values.setdefault(tag, []).extend(kept)
+
+    def first(self, *tags: str) -> str:
+        """Take and return the first value of the first of `tags` that has one."""
+        for tag in tags:
+            values = self.values.get(tag)
+            if values:
+                value = values.pop(0)
+                if not values:
+                    del self.values[tag]
+                return value
+        return ""
+
+    def peek(self, tag: str) -> str:
+        values = self.values.get(tag)
+        return values[0] if values else ""
+
+    def all(self, *tags: str) -> list[str]:
+        """Take every value of `tags`, in tag order."""
+        out: list[str] = []
+        for tag in tags:
+            out.extend(self.values.pop(tag, ()))
+        return out
+
+
+def _finish(record: _Record, source: str, index: int, log: DiagnosticLog) -> Iterator[Reference]:
+    """Turn one raw record into a Reference (or report why not)."""
+    tags = _Tags(record.fields)
+    rid = tags.peek("ID") or f"line-{record.start}"
+    where = Location(source, record.start, rid)
+    if not tags.values:
+        log.skip("RIS008", f"record {index} holds no data, skipped", where)
+        return
+    ty = (record.ty or "").strip().upper()
+    if record.ty is None:
+        kind = "document"
+        log.report("RIS003", "record has no TY; read as a generic document", where)
+    elif ty in READ_TYPES:
+        kind = READ_TYPES[ty]
+    else:
+        kind = "document"
+        log.report("RIS004", f"unknown RIS type {ty!r}; read as a generic document", where)
+    yield _reference(tags, kind, rid, where, Provenance(source, record.start, record.end), log)
+
+
+def _reference(
+    tags: _Tags, kind: str, rid: str, where: Location, provenance: Provenance, log: DiagnosticLog
+) -> Reference:
+    title = tags.first("TI", "T1")
+    if not title and kind == "book":
+        title = tags.first("BT")
+    series = ""
+    if kind in _SERIES_T2:
+        series = tags.first("T2")
+    container, short = _journal(tags, kind)
+    if not container and kind != "book":
+        container = tags.first("BT")
+    issued = _issued(tags, where, log)
+    doi = _doi(tags)
+    url = tags.first("UR") or tags.first("L2")
+    sn = tags.first("SN")
+    issn = isbn = ""
+    if sn:
+        if _ISBN.match(sn.replace("-", "").replace(" ", "")) or kind in ("book", "chapter"):
+            isbn = sn
+        else:
+            issn = sn
+    abstract = tags.first("AB", "N2")
+    return Reference(
+        id=rid,
+        type=kind,
+        title=text(" ".join(title.split())),
+        title_short=tags.first("ST"),
+        author=_names(tags.all("AU", "A1")),
+        editor=_names(tags.all("A2", "ED")),
+        collection_editor=_names(tags.all("A3")),
+        translator=_names(tags.all("A4")),
+        container_title=text(" ".join(container.split())),
+        container_title_short=short,
+        collection_title=series or tags.first("T3"),
+        volume=tags.first("VL"),
+        issue=tags.first("IS"),
+        page=_page(tags),
+        number=tags.first("M1"),
+        edition=tags.first("ET"),
+        genre=tags.first("M3"),
+        issued=issued,
+        publisher=tags.first("PB"),
+        publisher_place=tags.first("CY"),
+        doi=doi,
+        url=url,
+        issn=issn,
+        isbn=isbn,
+        language=tags.first("LA"),
+        abstract=text(abstract),
+        keyword=tuple(tags.all("KW")),
+        note=tags.first("N1"),
+        extra={NAME: {tag: tuple(values) for tag, values in tags.values.items()}}
+        if tags.values
+        else {},
+        provenance=provenance,
+    )
+
+
+def _journal(tags: _Tags, kind: str) -> tuple[str, str]:
+    """Full journal name and abbreviation, by the dialect the record shows.
+
+    `JF` and `T2` are full names; `J2`, `JA` and `J1` abbreviations; `JO` is an abbreviation
+    when a full name is also given (Zotero, CINAHL, Embase) and the full name otherwise
+    (Google Scholar, Covidence, JabRef).
+    """
+    full = tags.first("JF") if kind in _SERIES_T2 else tags.first("T2", "JF")
+    short = tags.first("J2", "JA", "J1", "JO") if full else ""
+    if not full:
+        full = tags.first("JO", "JA", "J1", "J2")
+        short = tags.first("J2", "JA", "J1")
+    if short == full:
+        short = ""
+    return full, short
+
+
+def _issued(tags: _Tags, where: Location, log: DiagnosticLog) -> Date | None:
+    """`PY` (or `Y1`) gives the year; a `DA` of the same year adds month and day.
+
+    A `DA` of another year is not the publication date (Mendeley writes the access date there)
+    and stays in `extra`; a `DA` without a year (Web of Science's `SEP 22`) takes `PY`'s.
+    """
+    py_value = next(
+        (v for t in ("PY", "Y1") for v in tags.values.get(t, ()) if _ris_date(v).parts),
+        "",
+    )
+    if py_value:
+        tag = "PY" if py_value in tags.values.get("PY", ()) else "Y1"
+        tags.values[tag].remove(py_value)
+        if not tags.values[tag]:
+            del tags.values[tag]
+    else:
+        py_value = tags.first("PY", "Y1")
+    py = _ris_date(py_value) if py_value else None
+    da_value = tags.peek("DA")
+    if da_value:
+        da = _ris_date(da_value)
+        if not da.parts and py is not None and py.year is not None:
+            da = _month_day(da_value, py.year)
+        if da.parts and (py is None or not py.parts or da.year == py.year):
+            tags.first("DA")
+            if py is None or not py.parts or len(da.parts[0]) >= len(py.parts[0]):
+                return da
+    if py is None:
+        return None
+    if not py.parts:
+        log.report(
+            "RIS007",
+            f"date {py_value!r} has no year; kept as written",
+            Location(where.source, where.line, where.record, "PY"),
+        )
+        return Date(literal=py_value)
+    return py
+
+
+def _ris_date(value: str) -> Date:
+    """`YYYY/MM/DD/other` (any part may be empty), `YYYY-MM-DD`, or text holding a year."""
+    match = _RIS_DATE.match(value)
+    if match and match.group(1):
+        year, month, day, other = match.groups()
+        parts = [int(year)]
+        if month and 1 <= int(month) <= 12:
+            parts.append(int(month))
+            if day and 1 <= int(day) <= 31:
+                parts.append(int(day))
+        season = (other or "").strip()
+        return Date(parts=(tuple(parts),), season=season)
+    found = _YEAR.search(value)
+    if found is None:
+        return Date()
+    month_day = _month_day(value.replace(found.group(1), " ").strip(" ,/"), int(found.group(1)))
+    return month_day if month_day.parts else Date(parts=((int(found.group(1)),),))
+
+
+def _month_day(value: str, year: int) -> Date:
+    """A Web of Science style `SEP 22` / `DEC` with the year from `PY`."""
+    match = _MONTH_DAY.match(value)
+    if not match:
+        season = SEASONS.get(value.strip().lower())
+        return Date(parts=((year,),), season=value.strip()) if season else Date()
+    month = MONTHS.get(match.group(1).lower())
+    if month is None:
+        return Date()
+    day = match.group(2)
+    if day and 1 <= int(day) <= 31:
+        return Date(parts=((year, month, int(day)),))
+    return Date(parts=((year, month),))
+
+
+def _page(tags: _Tags) -> str:
+    start = tags.first("SP")
+    end = tags.first("EP")
+    if start and end:
+        if _PAGE_RANGE.match(start):
+            tags.values.setdefault("EP", []).append(end)
+            return start
+        return start if start == end else f"{start}-{end}"
+    return start or end
+
+
+def _doi(tags: _Tags) -> str:
+    """`DO`; else an `M3` that is a DOI (Zotero, JabRef); else a doi.org link."""
+    value = tags.first("DO")
+    if value:
+        match = _DOI.match(value)
+        return match.group(1) if match else value
+    m3 = tags.peek("M3")
+    if m3 and _DOI.match(m3):
+        return _DOI.match(tags.first("M3")).group(1)  # type: ignore[union-attr]
+    for tag in ("UR", "L2", "L3"):
+        for link in tags.values.get(tag, ()):
+            match = _DOI_IN_URL.match(link)
+            if match:
+                return match.group(1)
+    return ""
+
+
+def _names(values: list[str]) -> tuple[Name, ...]:
+    names = (ris_name(v) for v in values)
+    return tuple(n for n in names if n is not None)
+
+
+def ris_name(raw: str) -> Name | None:
+    """One RIS/MEDLINE name: "Family, Given[, Suffix]", "Family GM" (PubMed) or "Given Family"."""
+    value = " ".join(raw.split())
+    if not value:
+        return None
+    if "," not in value:
+        tokens = value.split(" ")
+        cut = len(tokens)
+        while cut > 1 and _INITIALS.match(tokens[cut - 1]):
+            cut -= 1
+        if cut < len(tokens):
+            letters = "".join(tokens[cut:])
+            return Name(family=" ".join(tokens[:cut]), given=" ".join(f"{c}." for c in letters))
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) == 3 and parts[2]:
+        # RIS order is "Family, Given, Suffix" (BibTeX's is "Family, Suffix, Given").
+        name = parse_name(f"{parts[0]}, {parts[1]}")
+        return replace(name, suffix=parts[2]) if name is not None else None
+    return parse_name(value)
+
+
 FORMATS = (
-    FormatInfo("ris", "RIS (Zotero, EndNote, Mendeley)", writer=write, extensions=(".ris",)),
+    FormatInfo(
+        NAME,
+        "RIS (Zotero, EndNote, Mendeley, databases)",
+        reader=read,
+        writer=write,
+        sniff=sniff,
+        extensions=(".ris",),
+    ),
 )

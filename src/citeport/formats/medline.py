@@ -1,0 +1,278 @@
+"""MEDLINE/PubMed tagged format (`.nbib`, PubMed's "Save as PubMed"): the reader.
+
+Each line is a tag of up to four letters, padded to four columns, `- `, then the value
+(`PMID- 27169098`, `AU  - Shruthi BS`); a line starting with spaces continues the value before
+it (PubMed wraps at 88 columns with 6 spaces). Records are separated by blank lines and start
+with `PMID-`. The reader is a generator: one record in memory at a time.
+
+| MEDLINE                     | model                                                        |
+|-----------------------------|--------------------------------------------------------------|
+| `PMID`                      | `pmid`, `id`                                                 |
+| `TI` (`BTI` for books)      | `title`                                                      |
+| `FAU` (else `AU`), `CN`     | `author` (`CN`, a collective, as a literal name)             |
+| `FED` (else `ED`)           | `editor`                                                     |
+| `JT` / `TA`                 | `container_title` / `container_title_short`                  |
+| `DP`                        | `issued` ("2016 Apr 19", "2011 Jan-Feb", "2011 Spring")      |
+| `VI`, `IP`, `PG`            | `volume`, `issue`, `page` ("1166-74" -> "1166-1174")         |
+| `LID`/`AID` `... [doi]`     | `doi`                                                        |
+| `IS` (first)                | `issn` (without "(Linking)")                                 |
+| `AB`, `OT`, `MH`            | `abstract`, `keyword`                                        |
+| `PT`                        | `type` (see `PUBLICATION_TYPES`; else `article-journal`)     |
+| `LA`, `PMC`, `PB`, `PL`     | `language`, `pmcid`, `publisher`, `publisher_place`          |
+| `EN`, `CTI`                 | `edition`, `collection_title`                                |
+| everything else, repeats    | `extra["medline"]` {tag: values}                             |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from ..diagnostics import DiagnosticLog, Location
+from ..model import Date, Name, Provenance, Reference
+from ..registry import FormatInfo
+from ..richtext import text
+from .ris import MONTHS, SEASONS, ris_name
+
+NAME = "medline"
+
+#: Publication type (`PT`, lower case) -> CSL type; the first known one wins.
+PUBLICATION_TYPES: dict[str, str] = {
+    "journal article": "article-journal",
+    "review": "article-journal",
+    "preprint": "article",
+    "congress": "paper-conference",
+    "book": "book",
+    "book chapter": "chapter",
+    "dataset": "dataset",
+    "newspaper article": "article-newspaper",
+    "technical report": "report",
+    "dissertation": "thesis",
+    "academic dissertation": "thesis",
+}
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+_DP = re.compile(
+    r"^\s*(\d{4})(?:\s+([A-Za-z]{3,})(?:\s*-\s*([A-Za-z]{3,}))?(?:\s+(\d{1,2}))?)?(?:\s.*)?$"
+)
+_LONG_TAG = re.compile(r"^(?:[A-Z]{3} |[A-Z]{4})- ")
+_DOI = re.compile(r"^\s*(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,}/\S+)\s*$", re.I)
+_ID_KIND = re.compile(r"^(.*?)\s*\[([a-z-]+)\]\s*$")
+_PAGES = re.compile(r"^(\d+)-(\d+)$")
+
+
+def sniff(head: bytes) -> int:
+    """How sure we are (0-100) that `head` is MEDLINE: `PMID-`, or tags of 3-4 letters padded
+    to four columns (`OWN - `, `FAU - `), which RIS (two-letter tags) never has."""
+    lines = head.decode("utf-8", "replace").replace("\ufeff", "").splitlines()[:80]
+    if any(line.startswith("PMID-") for line in lines):
+        return 95
+    return 80 if any(_LONG_TAG.match(line) for line in lines) else 0
+
+
+def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+    """Yield one `Reference` per MEDLINE record of `stream`; report what is odd or left out."""
+    fields: list[tuple[str, list[str]]] = []
+    start = end = 0
+    has_pmid = False
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            log.report(
+                "MED002", "line is not valid UTF-8; read as Windows-1252", Location(source, number)
+            )
+            line = raw.decode("cp1252", "replace")
+        line = line.replace("\ufeff", "").rstrip("\r\n")
+        if not line.strip():
+            if fields:
+                yield from _finish(fields, source, start, end, log)
+                fields, has_pmid = [], False
+            continue
+        match = None if line[:1].isspace() else _TAG.match(line)
+        if match is None:
+            if fields:
+                tag, values = fields[-1]
+                values[-1] = f"{values[-1]} {line.strip()}".strip()
+                end = number
+            else:
+                excerpt = line.strip()[:40]
+                where = Location(source, number)
+                log.report("MED001", f"text outside a record ignored ({excerpt!r})", where)
+            continue
+        tag, value = match.group(1), match.group(2).strip()
+        if tag == "PMID" and has_pmid:
+            yield from _finish(fields, source, start, end, log)
+            fields, has_pmid = [], False
+        if not fields:
+            start = number
+        has_pmid = has_pmid or tag == "PMID"
+        fields.append((tag, [value]))
+        end = number
+    if fields:
+        yield from _finish(fields, source, start, end, log)
+
+
+def _finish(
+    fields: list[tuple[str, list[str]]], source: str, start: int, end: int, log: DiagnosticLog
+) -> Iterator[Reference]:
+    values: dict[str, list[str]] = {}
+    for tag, vals in fields:
+        if vals[0]:
+            values.setdefault(tag, []).append(vals[0])
+
+    def first(*tags: str) -> str:
+        for tag in tags:
+            got = values.get(tag)
+            if got:
+                value = got.pop(0)
+                if not got:
+                    del values[tag]
+                return value
+        return ""
+
+    def take(*tags: str) -> list[str]:
+        out: list[str] = []
+        for tag in tags:
+            out.extend(values.pop(tag, ()))
+        return out
+
+    pmid = first("PMID")
+    rid = pmid or f"line-{start}"
+    where = Location(source, start, rid)
+    if not values and not pmid:
+        log.skip("MED005", "record holds no data, skipped", where)
+        return
+    if not pmid:
+        log.report("MED004", "record has no PMID; its id is its line", where)
+    kind = _type(values.get("PT", ()), bool(values.get("BTI")) and not values.get("TI"))
+    title = " ".join(take("TI")) or first("BTI")
+    # FAU holds the full names, AU the same names with initials: one of the two is read.
+    authors = _names(take("FAU") or take("AU"))
+    values.pop("AU", None)
+    authors += tuple(Name(literal=c) for c in take("CN"))
+    editors = _names(take("FED") or take("ED"))
+    values.pop("ED", None)
+    container = first("JT")
+    short = first("TA")
+    if not container:
+        container, short = short, ""
+    doi = _doi(values)
+    issn = first("IS")
+    abstract = " ".join(take("AB"))
+    yield Reference(
+        id=rid,
+        type=kind,
+        title=text(title),
+        author=authors,
+        editor=editors,
+        container_title=text(container),
+        container_title_short=short,
+        collection_title=first("CTI"),
+        volume=first("VI"),
+        issue=first("IP"),
+        page=_page(first("PG")),
+        edition=first("EN"),
+        issued=_date(first("DP"), where, values, log),
+        publisher=first("PB"),
+        publisher_place=first("PL"),
+        doi=doi,
+        issn=re.sub(r"\s*\([^)]*\)\s*$", "", issn),
+        pmid=pmid,
+        pmcid=first("PMC"),
+        language=first("LA"),
+        abstract=text(abstract),
+        keyword=tuple(take("OT", "MH")),
+        extra={NAME: {tag: tuple(v) for tag, v in values.items()}} if values else {},
+        provenance=Provenance(source, start, end),
+    )
+
+
+def _names(values: list[str]) -> tuple[Name, ...]:
+    names = (ris_name(v) for v in values)
+    return tuple(n for n in names if n is not None)
+
+
+def _type(types: list[str] | tuple[str, ...], book: bool) -> str:
+    for value in types:
+        kind = PUBLICATION_TYPES.get(value.strip().lower())
+        if kind:
+            return kind
+    return "book" if book else "article-journal"
+
+
+def _doi(values: dict[str, list[str]]) -> str:
+    """The first `... [doi]` among `LID` then `AID`, else the first that is a DOI or a doi.org
+    link (ERIC writes those); the others stay in extra."""
+    for pick in ("kind", "shape"):
+        for tag in ("LID", "AID"):
+            for i, value in enumerate(values.get(tag, ())):
+                match = _ID_KIND.match(value)
+                if pick == "kind" and match and match.group(2) == "doi":
+                    found = match.group(1)
+                elif pick == "shape" and not match and _DOI.match(value):
+                    found = _DOI.match(value).group(1)  # type: ignore[union-attr]
+                else:
+                    continue
+                del values[tag][i]
+                if not values[tag]:
+                    del values[tag]
+                return found
+    return ""
+
+
+def _page(value: str) -> str:
+    """MEDLINE abbreviates the last page ("1166-74"); write it out ("1166-1174")."""
+    match = _PAGES.match(value.strip())
+    if match:
+        first, last = match.groups()
+        if len(last) < len(first):
+            last = first[: len(first) - len(last)] + last
+        return first if first == last else f"{first}-{last}"
+    return value.strip()
+
+
+def _date(
+    value: str, where: Location, values: dict[str, list[str]], log: DiagnosticLog
+) -> Date | None:
+    """`DP`: "2016 Apr 19", "2016 Apr", "2011 Jan-Feb" (a range), "2011 Spring", "2016"."""
+    if not value:
+        return None
+    match = _DP.match(value)
+    if not match:
+        log.report(
+            "MED003",
+            f"date {value!r} has no year; kept as written",
+            Location(where.source, where.line, where.record, "DP"),
+        )
+        return Date(literal=value)
+    year = int(match.group(1))
+    month_word, to_word, day = match.group(2), match.group(3), match.group(4)
+    if month_word is None:
+        return Date(parts=((year,),))
+    month = MONTHS.get(month_word[:3].lower())
+    if month is None:
+        if month_word.lower() in SEASONS:
+            return Date(parts=((year,),), season=month_word)
+        values.setdefault("DP", []).append(value)
+        return Date(parts=((year,),))
+    if to_word is not None:
+        to = MONTHS.get(to_word[:3].lower())
+        if to is not None:
+            return Date(parts=((year, month), (year, to)))
+    if day is not None and 1 <= int(day) <= 31:
+        return Date(parts=((year, month, int(day)),))
+    return Date(parts=((year, month),))
+
+
+FORMATS = (
+    FormatInfo(
+        NAME,
+        "MEDLINE/PubMed tagged records (.nbib)",
+        reader=read,
+        sniff=sniff,
+        extensions=(".nbib", ".medline"),
+        aliases=("nbib", "pubmed"),
+    ),
+)
