@@ -196,3 +196,10 @@ def test_csljson_output_validates_against_the_schema() -> None:
         json.loads(write(csljson.write, [ARTICLE])[0]),
     ):
         jsonschema.validate(data, schema)
+
+
+def test_model_item_types_are_the_schema_enum() -> None:
+    from citeport.model import ITEM_TYPES
+
+    schema = json.loads(corpus_file("csljson/schema/csl-data.json").read_text(encoding="utf-8"))
+    assert set(schema["items"]["properties"]["type"]["enum"]) == ITEM_TYPES

@@ -23,8 +23,8 @@ from .richtext import RichText
 ITEM_TYPES: frozenset[str] = frozenset(
     """
     article article-journal article-magazine article-newspaper bill book broadcast
-    chapter classic collection dataset document entry entry-dictionary entry-
-    encyclopedia event figure graphic hearing interview legal_case legislation
+    chapter classic collection dataset document entry entry-dictionary entry-encyclopedia
+    event figure graphic hearing interview legal_case legislation
     manuscript map motion_picture musical_score pamphlet paper-conference patent
     performance periodical personal_communication post post-weblog regulation report
     review review-book software song speech standard thesis treaty webpage

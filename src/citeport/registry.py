@@ -52,7 +52,7 @@ class FormatInfo:
 
 #: The modules of the built-in formats, in the order `citeport formats` lists them. Each
 #: defines `FORMATS`, a tuple of the `FormatInfo` it provides.
-BUILTIN_MODULES = ("aggregator", "bibtex", "ris", "medline", "csljson", "ieee")
+BUILTIN_MODULES = ("aggregator", "bibtex", "ris", "medline", "csljson", "crossref", "ieee")
 
 
 def _builtin() -> tuple[FormatInfo, ...]:

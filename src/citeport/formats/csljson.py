@@ -1,26 +1,102 @@
-"""CSL-JSON (writer), valid against the CSL-JSON schema 1.0.2 (`csl-data.json`).
+"""CSL-JSON (reader and writer), valid against the CSL-JSON schema 1.0.2 (`csl-data.json`).
 
-The mapping is derived from the model: each `Reference` field is written under its CSL variable
-name (`model.CSL_VARIABLES`), names and dates in CSL's shapes, rich text in CSL's HTML subset.
-`id` is the citation key (what pandoc and Zotero cite by) and `citation-key` repeats it;
-the reader's own id and the fields with no CSL variable (`extra`) go under `custom`.
+The mapping is derived from the model: each `Reference` field is read from and written under its
+CSL variable name (`model.CSL_VARIABLES`), names and dates in CSL's shapes, rich text in CSL's
+HTML subset (`markup.csl`).
 
-The output is one JSON array written item by item, so it streams; keys come in a fixed order.
+Reader. Input is a JSON array of items, a single item, or JSON lines (one item a line). Items are
+split off the byte stream one at a time and parsed one at a time, so the parsed records of a
+large array are never all in memory, and each item's first line is known for diagnostics.
+
+| CSL-JSON                                   | model                                           |
+|--------------------------------------------|-------------------------------------------------|
+| `id` (string or number)                    | `id`; also `citation_key` when it is a valid key |
+| `citation-key`                             | `citation_key`                                  |
+| `type` (Crossref's spellings mapped too)   | `type`                                          |
+| `title`, `container-title`, `abstract`     | rich text (`markup.csl.parse`)                  |
+| `author`, `editor`, ... (model's names)    | `Name` (`literal`, particles, `suffix`)         |
+| `issued`, `accessed`, ... (model's dates)  | `Date`: `date-parts`, `raw` (parsed), `literal` |
+| `volume`, `issue`, `page`, ... numbers     | strings                                         |
+| `keyword` "a, b"                           | `keyword` ("a", "b")                            |
+| `journalAbbreviation`, `shortTitle`        | `container_title_short`, `title_short` (aliases) |
+| other CSL 1.0.2 variables                  | `extra["csl"]`, written back as variables       |
+| variables not in CSL 1.0.2 (reported)      | `extra["csl"]`, written back under `custom`     |
+| `custom`                                   | `extra["csl"]["custom"]`, written back as `custom` |
+
+Each value is checked for the shape it is mapped from: a wrong type is reported with its JSON
+pointer (`/3/author/0/family`) and the item's id, and the value is converted when that keeps its
+meaning (a number where a string belongs) or dropped. Dates are read tolerantly (string parts,
+null or empty parts, more than three parts, `raw` strings). An item that is not an object, or
+JSON that cannot be parsed, is reported and skipped; reading goes on with the next item.
+
+Writer. `id` is the citation key (what pandoc and Zotero cite by) and `citation-key` repeats it;
+the reader's own id, when it differs, goes under `custom` as `source-id`, and so do the fields of
+`extra` (except the CSL variables kept in `extra["csl"]`, which are written as variables). The
+output is one JSON array written item by item, so it streams; keys come in a fixed order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import orjson
 
-from ..diagnostics import DiagnosticLog
+from ..dates import parse_iso
+from ..diagnostics import DiagnosticLog, Location
 from ..keys import CitationKeys
 from ..markup import csl
-from ..model import CSL_VARIABLES, Date, Name, Reference
+from ..model import CSL_VARIABLES, ITEM_TYPES, Date, Name, Provenance, Reference
+from ..names import parse_name
 from ..options import WriteOptions
 from ..registry import FormatInfo
+
+NAME = "csljson"
+#: The `Reference.extra` namespace of what the reader keeps without a model slot.
+EXTRA = "csl"
+
+#: Every item property of CSL-JSON 1.0.2 (csl-data.json), by the kind of value it holds.
+NAME_VARIABLES = frozenset(
+    """
+    author chair collection-editor compiler composer container-author contributor curator
+    director editor editorial-director executive-producer guest host interviewer illustrator
+    narrator organizer original-author performer producer recipient reviewed-author
+    script-writer series-creator translator
+    """.split()
+)
+DATE_VARIABLES = frozenset(
+    "accessed available-date event-date issued original-date submitted".split()
+)
+NUMBER_VARIABLES = frozenset(
+    """
+    chapter-number citation-number collection-number edition first-reference-note-number
+    issue locator number number-of-pages number-of-volumes page page-first part printing
+    supplement volume
+    """.split()
+)
+STRING_VARIABLES = frozenset(
+    """
+    citation-key language journalAbbreviation shortTitle abstract annote archive
+    archive_collection archive_location archive-place authority call-number citation-label
+    collection-title container-title container-title-short dimensions division DOI event
+    event-title event-place genre ISBN ISSN jurisdiction keyword medium note original-publisher
+    original-publisher-place original-title part-title PMCID PMID publisher publisher-place
+    references reviewed-genre reviewed-title scale section source status title title-short URL
+    version volume-title volume-title-short year-suffix
+    """.split()
+)
+VARIABLES = (
+    NAME_VARIABLES
+    | DATE_VARIABLES
+    | NUMBER_VARIABLES
+    | STRING_VARIABLES
+    | frozenset(("id", "type", "categories", "custom"))
+)
+#: CSL 1.0.2 item types.
+TYPES = ITEM_TYPES
+#: Old Zotero spellings CSL 1.0.2 still accepts, read into the model field of the new one.
+ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 
 _NAME_FIELDS = (
     ("family", "family"),
@@ -71,12 +147,21 @@ def to_csl(ref: Reference, key: str, render_rich: Any = csl.render) -> dict[str,
             item[variable] = ", ".join(value)
         else:
             item[variable] = value
-    item["citation-key"] = key
     custom: dict[str, Any] = {}
     if ref.id != key:
         custom["source-id"] = ref.id
-    for fields in ref.extra.values():
-        custom.update(fields)
+    for namespace, fields in ref.extra.items():
+        if namespace != EXTRA:
+            custom.update(fields)
+            continue
+        for variable, value in fields.items():
+            if variable == "custom" and isinstance(value, Mapping):
+                custom.update(value)
+            elif variable in VARIABLES and variable not in item:
+                item[variable] = value
+            else:
+                custom[variable] = value
+    item["citation-key"] = key
     if custom:
         item["custom"] = custom
     return item
@@ -101,11 +186,590 @@ def date(value: Date) -> dict[str, Any]:
     return out
 
 
+# -- reader --------------------------------------------------------------------------------------
+
+#: Model field of each CSL variable the model has a slot for (with the aliases).
+FIELDS: dict[str, str] = {variable: field for field, variable in CSL_VARIABLES.items()}
+FIELDS.update({alias: FIELDS[target] for alias, target in ALIASES.items()})
+_RICH = frozenset(("title", "container-title", "abstract"))
+_NAME_PARTS = {variable: attr for attr, variable in _NAME_FIELDS}
+#: Name properties CSL 1.0.2 allows that the model has no slot for (dropped, reported).
+_NAME_FLAGS = frozenset(("comma-suffix", "static-ordering", "parse-names"))
+#: Characters a citation key cannot hold (BibTeX's), the test `keys.CitationKeys` applies too.
+_KEY_LIKE = re.compile(r"^[^\s\"#%'(),={}~\\]+$")
+_TYPE_VALUE = re.compile(rb'"type"\s*:\s*"([A-Za-z_-]+)"')
+_INT = re.compile(r"^\s*-?\d+\s*$")
+_STRUCT = re.compile(rb'["\[\]{}]')
+_STRING_TAIL = re.compile(rb'(?:[^"\\]|\\.)*"', re.DOTALL)
+_CHUNK = 1 << 16
+
+
+def sniff(head: bytes) -> int:
+    """How sure we are (0-100) that `head` is CSL-JSON (an array, an item, or JSON lines).
+
+    A JSON array of objects is CSL-JSON's own shape. A single object counts when a `type` holds
+    a CSL item type and the object has none of the marks of a Crossref API response (see
+    `crossref.sniff`), which shares the `.json` extension.
+    """
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body.startswith(b"["):
+        rest = body[1:].lstrip()
+        if rest.startswith(b"]"):
+            return 50
+        return 80 if rest.startswith(b"{") else 0
+    if not body.startswith(b"{"):
+        return 0
+    from .crossref import sniff as crossref_sniff
+
+    if crossref_sniff(head) >= 50:
+        return 0
+    types = {m.decode() for m in _TYPE_VALUE.findall(body)}
+    if not types & TYPES:
+        return 0
+    return 70 if b'"id"' in body else 60
+
+
+def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+    """Yield one `Reference` per CSL-JSON item of `stream`; report and skip the rest."""
+    first = stream.read(_CHUNK)
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    body = first.lstrip()
+    while not body and first:  # a long run of white space before the JSON
+        first = stream.read(_CHUNK)
+        body = first.lstrip()
+    lines = False
+    if body.startswith(b"{"):
+        line_end = first.find(b"\n")
+        while line_end < 0:
+            more = stream.read(_CHUNK)
+            if not more:
+                break
+            line_end = len(first) + more.find(b"\n") if b"\n" in more else -1
+            first += more
+        head_line = first[: line_end if line_end >= 0 else len(first)]
+        lines = line_end >= 0 and _parses(head_line)
+    if not body:
+        return
+    if body.startswith(b"{") and lines:
+        yield from _items(_lines(first, stream), False, source, log)
+    else:
+        yield from _items(_pieces(first, stream), body.startswith(b"["), source, log)
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(data), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _items(
+    pieces: Iterator[tuple[int, bytes, bool]],
+    array: bool,
+    source: str,
+    log: DiagnosticLog,
+) -> Iterator[Reference]:
+    """Parse each piece and map it; `array` says the pieces are the items of one array."""
+    index = 0
+    for line, data, junk in pieces:
+        where = Location(source, line)
+        if junk:
+            text = data.decode("utf-8", "replace").strip(" \t\r\n,")
+            excerpt = text if len(text) <= 60 else text[:57] + "..."
+            at = ""
+            if array:  # scalars between the objects are array items too
+                count = sum(1 for part in text.split(",") if part.strip())
+                at = f"item /{index} " if count == 1 else f"items /{index}-{index + count - 1} "
+                index += count
+            log.skip("CSL102", f"{at}not a CSL-JSON item ({excerpt!r}), skipped", where)
+            continue
+        pointer = f"/{index}" if array else ""
+        index += 1
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            log.skip("CSL101", f"item {pointer or '/'}: invalid JSON ({exc.msg}), skipped", where)
+            continue
+        if not isinstance(obj, dict):
+            kind = type(obj).__name__ if obj is not None else "null"
+            log.skip(
+                "CSL102", f"item {pointer or '/'} is a JSON {kind}, not an object, skipped", where
+            )
+            continue
+        if not any(key in VARIABLES and key != "custom" for key in obj):
+            names = ", ".join(list(obj)[:5]) or "nothing"
+            log.skip(
+                "CSL102",
+                f"item {pointer or '/'} holds no CSL variable ({names}), skipped",
+                where,
+            )
+            continue
+        yield from_csl(obj, pointer, Location(source, line), log, index)
+
+
+def _lines(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
+    """JSON lines: each non-blank line is one piece."""
+    pending = first
+    number = 0
+    while True:
+        *complete, pending = pending.split(b"\n")
+        for raw in complete:
+            number += 1
+            if raw.strip():
+                yield number, raw, not raw.lstrip().startswith(b"{")
+        more = stream.read(_CHUNK)
+        if not more:
+            break
+        pending += more
+    if pending.strip():
+        yield number + 1, pending, not pending.lstrip().startswith(b"{")
+
+
+def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
+    """Split a JSON array (or a run of objects) into its top-level values, as bytes.
+
+    Yields (first line, bytes, is_junk): an object or array is one piece; anything else between
+    them other than white space and commas (a number, a string, stray text) is junk.
+    """
+    buf = first
+    line, mark = 1, 0  # `line` is the line number at offset `mark`
+    pos = cur = 0  # start of unconsumed text; where the next search starts
+    start = -1  # start of the value being read, when inside one
+    depth = 0
+    outer = 0  # 1 inside the outer array, 2 after it
+    eof = False
+
+    def line_at(offset: int) -> int:
+        nonlocal line, mark
+        line += buf.count(b"\n", mark, offset)
+        mark = offset
+        return line
+
+    def junk(end: int) -> Iterator[tuple[int, bytes, bool]]:
+        text = buf[pos:end]
+        if text.replace(b",", b"").strip():
+            offset = pos + len(text) - len(text.lstrip(b" \t\r\n,"))
+            yield line_at(offset), text, True
+
+    while True:
+        found = _STRUCT.search(buf, cur)
+        tail = None
+        if found is not None and found.group() == b'"':
+            tail = _STRING_TAIL.match(buf, found.end())
+        if found is None or (found.group() == b'"' and tail is None):
+            if not eof:
+                chunk = stream.read(_CHUNK)
+                if chunk:
+                    keep = start if start >= 0 else pos
+                    line_at(keep)
+                    buf = buf[keep:] + chunk
+                    mark, pos, cur = 0, pos - keep, cur - keep
+                    if start >= 0:
+                        start -= keep
+                    continue
+                eof = True
+            if start >= 0:  # a value cut off by the end of the input
+                yield line_at(start), buf[start:], False
+            else:
+                yield from junk(len(buf))
+            return
+        at = found.start()
+        char = found.group()
+        if char == b'"':
+            cur = tail.end()  # type: ignore[union-attr]
+            continue
+        cur = at + 1
+        if depth:
+            if char in b"[{":
+                depth += 1
+            else:
+                depth -= 1
+                if not depth:
+                    yield line_at(start), buf[start:cur], False
+                    start, pos = -1, cur
+            continue
+        if char == b"[" and outer == 0 and not buf[pos:at].strip():
+            outer, pos = 1, cur
+        elif char in b"[{":
+            yield from junk(at)
+            start, depth = at, 1
+        elif char == b"]" and outer == 1:
+            yield from junk(at)
+            outer, pos = 2, cur
+        # a stray closer stays in the junk run
+
+
+def from_csl(
+    obj: Mapping[str, Any],
+    pointer: str,
+    where: Location,
+    log: DiagnosticLog,
+    index: int = 1,
+) -> Reference:
+    """The `Reference` for one CSL-JSON item (an object), reporting what does not fit.
+
+    `pointer` is the item's JSON pointer in its file ("/3", or "" for a file of one item),
+    `index` its 1-based position (for the id of an item without one).
+    """
+    rid = _id(obj.get("id"))
+    if rid is None:
+        rid = f"item-{index}"
+        log.report(
+            "CSL103",
+            f"{pointer or '/'}: item has no usable id ({obj.get('id')!r}); read as {rid}",
+            Location(where.source, where.line, rid, "id"),
+        )
+    item = _Item(rid, obj, pointer, where, log)
+    values: dict[str, Any] = {}
+    for variable, value in obj.items():
+        if variable in ("id", "type"):
+            continue
+        item.variable(variable, value, values)
+    key = values.get("citation_key") or (rid if _KEY_LIKE.match(rid) else "")
+    values["citation_key"] = key
+    extra = {EXTRA: item.extra} if item.extra else {}
+    return Reference(
+        id=rid,
+        type=item.type(obj.get("type")),
+        extra=extra,
+        provenance=Provenance(where.source, where.line) if where.line else None,
+        **values,
+    )
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return None
+
+
+class _Item:
+    """Reading state of one item: where it is, and what goes to extra."""
+
+    __slots__ = ("extra", "given", "log", "pointer", "rid", "where")
+
+    def __init__(
+        self, rid: str, given: Mapping[str, Any], pointer: str, where: Location, log: DiagnosticLog
+    ) -> None:
+        self.rid = rid
+        self.given = given
+        self.pointer = pointer
+        self.where = where
+        self.log = log
+        self.extra: dict[str, Any] = {}
+
+    def report(self, code: str, field: str, path: str, message: str) -> None:
+        self.log.report(
+            code,
+            f"{self.pointer}/{path} {message}",
+            Location(self.where.source, self.where.line, self.rid, field),
+        )
+
+    def wrong(self, field: str, path: str, value: Any, expected: str, outcome: str) -> None:
+        self.report("CSL105", field, path, f"is {_kind(value)}, expected {expected}; {outcome}")
+
+    def type(self, value: Any) -> str:
+        if isinstance(value, str) and value in TYPES:
+            return value
+        from .crossref import TYPES as CROSSREF_TYPES
+
+        if isinstance(value, str) and value in CROSSREF_TYPES:
+            mapped = CROSSREF_TYPES[value]
+            self.report("CSL104", "type", "type", f"{value!r} is Crossref's type; read as {mapped}")
+            return mapped
+        if value is not None:
+            self.extra["source-type"] = value
+        self.report("CSL104", "type", "type", f"{value!r} is not a CSL item type; read as document")
+        return "document"
+
+    def variable(self, variable: str, value: Any, values: dict[str, Any]) -> None:
+        if value is None:
+            self.wrong(variable, variable, value, "a value", "dropped")
+            return
+        field = FIELDS.get(variable)
+        if variable in ALIASES and ALIASES[variable] in self.given:
+            field = None  # both spellings given: the old one is kept as it is
+        if field is None:
+            self.keep(variable, value)
+            return
+        converted = self.convert(variable, field, value)
+        if converted is not None:
+            values[field] = converted
+
+    def keep(self, variable: str, value: Any) -> None:
+        """A variable without a model slot: kept in extra, in a shape the writer can use."""
+        if variable == "custom":
+            if isinstance(value, dict):
+                self.extra["custom"] = value
+            else:
+                self.extra["custom-value"] = value
+                self.wrong(variable, variable, value, "an object", "kept in custom")
+            return
+        if variable not in VARIABLES:
+            self.extra[variable] = value
+            self.report("CSL106", variable, variable, "is not a CSL 1.0.2 variable; kept in custom")
+            return
+        if variable in NAME_VARIABLES:
+            names = self.names(variable, value)
+            if names:
+                self.extra[variable] = [name(n) for n in names]
+        elif variable in DATE_VARIABLES:
+            parsed = self.date(variable, value)
+            if parsed is not None:
+                self.extra[variable] = date(parsed)
+        elif variable == "categories":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                self.extra[variable] = value
+            else:
+                self.extra[f"{variable}-value"] = value
+                self.wrong(variable, variable, value, "a list of strings", "kept in custom")
+        else:
+            text = self.string(variable, value, variable in NUMBER_VARIABLES)
+            if text:
+                self.extra[variable] = text
+
+    def convert(self, variable: str, field: str, value: Any) -> Any:
+        if variable in NAME_VARIABLES:
+            return self.names(variable, value)
+        if variable in DATE_VARIABLES:
+            return self.date(variable, value)
+        text = self.string(variable, value, variable in NUMBER_VARIABLES)
+        if not text:
+            return None
+        if variable in _RICH:
+            return csl.parse(text)
+        if variable == "keyword":
+            return tuple(k for k in (k.strip() for k in text.split(",")) if k)
+        return text
+
+    def string(self, variable: str, value: Any, number: bool) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = (
+                str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            )
+            if not number:
+                self.wrong(variable, variable, value, "a string", f"read as {text!r}")
+            return text
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            outcome = f"read as {value[0]!r}"
+            if len(value) > 1:
+                self.extra[f"{variable}-others"] = value[1:]
+                outcome += ", the others kept in custom"
+            self.wrong(variable, variable, value, "a string", outcome)
+            return str(value[0])
+        if value in ([], {}, ""):
+            return ""
+        self.extra[f"{variable}-value"] = value
+        self.wrong(variable, variable, value, "a string", "kept in custom")
+        return ""
+
+    def names(self, variable: str, value: Any) -> tuple[Name, ...]:
+        if isinstance(value, dict):
+            self.wrong(variable, variable, value, "a list of names", "read as a list of one")
+            value = [value]
+        elif isinstance(value, str):
+            self.wrong(variable, variable, value, "a list of names", "read as one name")
+            value = [value]
+        elif not isinstance(value, list):
+            self.wrong(variable, variable, value, "a list of names", "dropped")
+            return ()
+        out: list[Name] = []
+        dropped: set[str] = set()
+        for number, entry in enumerate(value):
+            path = f"{variable}/{number}"
+            if isinstance(entry, str):
+                parsed = parse_name(entry)
+                self.wrong(variable, path, entry, "a name object", "read as a name")
+                if parsed is not None:
+                    out.append(parsed)
+                continue
+            if not isinstance(entry, dict):
+                self.wrong(variable, path, entry, "a name object", "dropped")
+                continue
+            parts: dict[str, str] = {}
+            for key, part in entry.items():
+                attr = _NAME_PARTS.get(key)
+                if attr is None:
+                    if part not in (None, "", [], False):
+                        dropped.add(key)
+                    continue
+                if isinstance(part, str):
+                    text = part.strip()
+                elif isinstance(part, (int, float)) and not isinstance(part, bool):
+                    text = str(part)
+                    self.wrong(variable, f"{path}/{key}", part, "a string", f"read as {text!r}")
+                else:
+                    if part is not None:
+                        self.wrong(variable, f"{path}/{key}", part, "a string", "dropped")
+                    continue
+                if text:
+                    parts[attr] = text
+            if parts:
+                out.append(Name(**parts))
+            elif entry:
+                self.report("CSL105", variable, path, "has no name part; dropped")
+        if dropped:
+            self.report(
+                "CSL108",
+                variable,
+                variable,
+                f"name properties with no place in the model dropped: {', '.join(sorted(dropped))}",
+            )
+        return tuple(out)
+
+    def date(self, variable: str, value: Any) -> Date | None:
+        if isinstance(value, str):
+            self.wrong(variable, variable, value, "a date object", "read as a raw date")
+            value = {"raw": value}
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.wrong(variable, variable, value, "a date object", "read as a year")
+            value = {"date-parts": [[value]]}
+        elif not isinstance(value, dict):
+            self.wrong(variable, variable, value, "a date object", "dropped")
+            return None
+        parts = self.date_parts(variable, value.get("date-parts"))
+        raw = value.get("raw")
+        literal = value.get("literal")
+        season = value.get("season")
+        circa = value.get("circa")
+        dropped = sorted(
+            k
+            for k, v in value.items()
+            if k not in ("date-parts", "raw", "literal", "season", "circa") and v not in (None, "")
+        )
+        if raw not in (None, "") and not isinstance(raw, str):
+            self.wrong(variable, f"{variable}/raw", raw, "a string", "dropped")
+            raw = None
+        if literal not in (None, "") and not isinstance(literal, str):
+            self.wrong(variable, f"{variable}/literal", literal, "a string", "dropped")
+            literal = None
+        if isinstance(raw, str) and raw.strip():
+            if parts:
+                dropped.append("raw")
+            else:
+                parts = _parse_raw(raw)
+                if not parts and not literal:
+                    literal = raw.strip()
+                    self.report(
+                        "CSL107",
+                        variable,
+                        f"{variable}/raw",
+                        f"{raw!r} is not a date; kept as literal",
+                    )
+                elif not parts:
+                    dropped.append("raw")
+        if dropped:
+            self.report(
+                "CSL108",
+                variable,
+                variable,
+                f"date properties with no place in the model dropped: {', '.join(dropped)}",
+            )
+        season_text = ""
+        if isinstance(season, (str, int)) and not isinstance(season, bool) and season != "":
+            season_text = str(season)
+        elif season not in (None, ""):
+            self.wrong(variable, f"{variable}/season", season, "a string", "dropped")
+        found = Date(
+            parts=parts,
+            season=season_text,
+            circa=bool(circa) and circa not in ("0", "false"),
+            literal=literal or "",
+        )
+        return found if found != Date() else None
+
+    def date_parts(self, variable: str, value: Any) -> tuple[tuple[int, ...], ...]:
+        if value is None:
+            return ()
+        path = f"{variable}/date-parts"
+        if not isinstance(value, list):
+            self.wrong(variable, path, value, "a list of lists", "dropped")
+            return ()
+        out: list[tuple[int, ...]] = []
+        for number, part in enumerate(value[:2]):
+            if not isinstance(part, list):
+                self.wrong(variable, f"{path}/{number}", part, "a list", "dropped")
+                return ()
+            ints: list[int] = []
+            for position, piece in enumerate(part[:3]):
+                converted = _date_int(piece)
+                if converted is None:
+                    if piece is not None and piece != "":
+                        self.wrong(
+                            variable, f"{path}/{number}/{position}", piece, "a number", "dropped"
+                        )
+                    break
+                ints.append(converted)
+            if len(part) > 3:
+                self.report(
+                    "CSL107", variable, f"{path}/{number}", f"has {len(part)} parts; kept 3"
+                )
+            if not ints:
+                if part:
+                    self.report("CSL107", variable, f"{path}/{number}", "has no year; dropped")
+                continue
+            out.append(tuple(ints))
+        if len(value) > 2:
+            self.report("CSL107", variable, path, f"has {len(value)} dates; kept 2")
+        if not out and all(isinstance(p, list) and not p for p in value):
+            self.report("CSL107", variable, path, "is empty; no date")
+        return tuple(out)
+
+
+def _date_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INT.match(value):
+        return int(value)
+    return None
+
+
+def _parse_raw(raw: str) -> tuple[tuple[int, ...], ...]:
+    """Date-parts of a `raw` date: an ISO date, or an EDTF range "2019-05-14/2019-05-16"."""
+    sides = raw.strip().split("/") if raw.count("/") == 1 and "-" in raw else [raw]
+    parts: list[tuple[int, ...]] = []
+    for side in sides:
+        parsed = parse_iso(side)
+        if parsed is None or not parsed.parts:
+            return ()
+        parts.append(parsed.parts[0])
+    return tuple(parts)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
 FORMATS = (
     FormatInfo(
-        "csljson",
+        NAME,
         "CSL-JSON (Zotero, pandoc, citation-js)",
+        reader=read,
         writer=write,
+        sniff=sniff,
         extensions=(".json",),
         aliases=("csl-json", "csl"),
     ),

@@ -1,0 +1,624 @@
+"""Crossref REST API works JSON (reader).
+
+Input is what `api.crossref.org/works` answers: a single work, `{"message": work}`, a list
+response `{"message": {"items": [work, ...]}}` (or `{"items": [...]}`), or JSON lines of works.
+A response holds at most 1,000 works (the API's page size), so a whole response is parsed at
+once; JSON lines are read a line at a time.
+
+| Crossref work field                          | model                                          |
+|----------------------------------------------|------------------------------------------------|
+| `type` (`TYPES`)                             | `type` (`journal-article` -> article-journal)   |
+| `title[0]` + `subtitle[0]`                   | `title` ("Title: Subtitle"; JATS, MathML)       |
+| `short-title[0]`                             | `title_short`                                  |
+| `author`, `editor`, `translator`, `chair`    | names (`name`: literal); ORCID etc. in extra   |
+| `container-title[0]`                         | `container_title` (journal, book, proceedings) |
+| `short-container-title[0]`                   | `container_title_short`                        |
+| `volume`, `issue` (else `journal-issue.issue`) | `volume`, `issue`                            |
+| `page`; `article-number`                     | `page`; `number`                               |
+| `published-print`, `published-online`, `issued` | `issued` (the first present, in that order) |
+| `DOI`, `URL`, `ISSN`, `ISBN`                 | `doi`, `url`, `issn`, `isbn` (lists: ", ")      |
+| `publisher`, `publisher-location`            | `publisher`, `publisher_place`                 |
+| `abstract` (JATS)                            | `abstract`                                     |
+| `language`, `subject`                        | `language`, `keyword`                          |
+| `edition-number`                             | `edition`                                      |
+| `event.name`, `event.location`, `event.start`/`end` | `event_title`, `event_place`, `event_date` |
+
+Everything else a work holds is kept in `extra["crossref"]` (CSL-JSON writes it under `custom`),
+except Crossref's own bookkeeping (`DROPPED`: index dates, counts, the reference list, links
+for text mining), which is dropped with one INFO diagnostic per work naming what was dropped.
+
+Titles and abstracts are JATS: `citeport.markup.html` parses them. MathML (`<mml:math>`) is
+turned into TeX first (`mathml_to_tex`), so it becomes a `Math` node rather than loose text.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping
+from html import escape, unescape
+from typing import IO, Any
+
+import orjson
+
+from ..diagnostics import DiagnosticLog, Location
+from ..markup import html
+from ..model import Date, Name, Provenance, Reference
+from ..names import parse_name
+from ..registry import FormatInfo
+from ..richtext import Inline, RichText, Text
+
+NAME = "crossref"
+
+#: Crossref work type -> CSL item type.
+TYPES: dict[str, str] = {
+    "journal-article": "article-journal",
+    "proceedings-article": "paper-conference",
+    "book-chapter": "chapter",
+    "book-section": "chapter",
+    "book-part": "chapter",
+    "book-track": "chapter",
+    "book": "book",
+    "edited-book": "book",
+    "monograph": "book",
+    "reference-book": "book",
+    "book-set": "book",
+    "book-series": "book",
+    "proceedings": "book",
+    "proceedings-series": "book",
+    "reference-entry": "entry",
+    "posted-content": "article",
+    "dataset": "dataset",
+    "database": "dataset",
+    "report": "report",
+    "report-component": "report",
+    "report-series": "report",
+    "standard": "standard",
+    "standard-series": "standard",
+    "dissertation": "thesis",
+    "peer-review": "review",
+    "journal": "periodical",
+    "journal-issue": "periodical",
+    "journal-volume": "periodical",
+    "component": "document",
+    "grant": "document",
+    "other": "document",
+}
+
+#: Crossref's bookkeeping: dropped, and named in one INFO diagnostic per work.
+DROPPED = frozenset(
+    """
+    indexed deposited created score reference reference-count references-count
+    is-referenced-by-count content-domain link member prefix source resource issn-type
+    isbn-type published update-policy
+    """.split()
+)
+
+#: Fields mapped into typed slots (everything else but DROPPED goes to extra).
+MAPPED = frozenset(
+    """
+    type title subtitle short-title author editor translator chair container-title
+    short-container-title volume issue page article-number published-print published-online
+    issued DOI URL ISSN ISBN publisher publisher-location abstract language subject
+    edition-number event journal-issue
+    """.split()
+)
+
+_MARKS = (
+    b'"message-type"',
+    b'"indexed"',
+    b'"deposited"',
+    b'"reference-count"',
+    b'"is-referenced-by-count"',
+    b'"short-container-title"',
+    b'"published-print"',
+    b'"published-online"',
+    b'"content-domain"',
+)
+_LIST_TITLE = re.compile(rb'"(?:container-title|title)"\s*:\s*\[')
+_MATH = re.compile(r"<(mml:)?math\b[^>]*>.*?</\1math\s*>", re.DOTALL | re.IGNORECASE)
+_ALTTEXT = re.compile(r'\balttext\s*=\s*"([^"]*)"')
+_PREFIX = re.compile(r"<(/?)[A-Za-z][\w.-]*:")
+_XMLNS = re.compile(r'\s+xmlns(?::[\w.-]+)?\s*=\s*"[^"]*"')
+
+
+def sniff(head: bytes) -> int:
+    """How sure we are (0-100) that `head` is a Crossref API response or work.
+
+    The `message-type` envelope settles it; otherwise the fields only Crossref writes (`indexed`,
+    `deposited`, `reference-count`...) and titles given as lists count. A JSON array is never a
+    Crossref response (it is CSL-JSON's shape).
+    """
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not body.startswith(b"{"):
+        return 0
+    if b'"message-type"' in body:
+        return 95
+    score = sum(15 for mark in _MARKS if mark in body)
+    if _LIST_TITLE.search(body):
+        score += 30
+    if b'"items"' in body and score:
+        score += 10
+    return min(score, 90)
+
+
+def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+    """Yield one `Reference` per Crossref work in `stream`; report and skip the rest."""
+    data = stream.read()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if data.lstrip().startswith(b"{") and b"\n" in data.strip():
+            yield from _read_lines(data, source, log)
+            return
+        log.skip("XREF001", f"input is not JSON ({exc.msg}); nothing read", Location(source, 1))
+        return
+    works, where = _works(doc)
+    if works is None:
+        log.skip("XREF002", f"{where}; nothing read", Location(source, 1))
+        return
+    for index, work in enumerate(works):
+        ref = _one(work, f"{where}/{index}" if where else "", index, source, None, log)
+        if ref is not None:
+            yield ref
+
+
+def _read_lines(data: bytes, source: str, log: DiagnosticLog) -> Iterator[Reference]:
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            work = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            log.skip("XREF001", f"line is not JSON ({exc.msg}), skipped", Location(source, number))
+            continue
+        if isinstance(work, dict) and isinstance(work.get("message"), dict):
+            work = work["message"]
+        ref = _one(work, "", number - 1, source, number, log)
+        if ref is not None:
+            yield ref
+
+
+def _works(doc: Any) -> tuple[list[Any] | None, str]:
+    """The works of a response and their JSON pointer prefix, or None and why not."""
+    if not isinstance(doc, dict):
+        kind = "a JSON array" if isinstance(doc, list) else "not a JSON object"
+        return None, f"input is {kind}, not a Crossref response (CSL-JSON?)"
+    prefix = ""
+    if "message" in doc:
+        if doc.get("status") not in (None, "ok"):
+            return None, f"Crossref answered status {doc.get('status')!r}: {doc.get('message')!r}"
+        doc, prefix = doc["message"], "/message"
+        if not isinstance(doc, dict):
+            return None, "message is not an object"
+    if "items" in doc:
+        items = doc["items"]
+        if not isinstance(items, list):
+            return None, f"{prefix}/items is not a list"
+        return items, f"{prefix}/items"
+    if not any(key in doc for key in ("DOI", "title", "type", "container-title")):
+        return None, "object is not a Crossref work (no DOI, title or type)"
+    return [doc], prefix
+
+
+def _one(
+    work: Any, pointer: str, index: int, source: str, line: int | None, log: DiagnosticLog
+) -> Reference | None:
+    if not isinstance(work, dict):
+        log.skip(
+            "XREF002",
+            f"{pointer or '/'} is {type(work).__name__}, not a Crossref work, skipped",
+            Location(source, line),
+        )
+        return None
+    doi = work.get("DOI")
+    rid = doi if isinstance(doi, str) and doi.strip() else f"work-{index + 1}"
+    return _Work(work, pointer, Location(source, line, rid), log).reference()
+
+
+class _Work:
+    """Mapping of one Crossref work, with what goes to extra."""
+
+    def __init__(
+        self, work: Mapping[str, Any], pointer: str, where: Location, log: DiagnosticLog
+    ) -> None:
+        self.work = work
+        self.pointer = pointer
+        self.where = where
+        self.log = log
+        self.extra: dict[str, Any] = {}
+
+    def at(self, field: str) -> Location:
+        return Location(self.where.source, self.where.line, self.where.record, field)
+
+    def unexpected(self, field: str, value: Any, expected: str) -> None:
+        self.extra[field] = value
+        self.log.report(
+            "XREF004",
+            f"{self.pointer}/{field} is {type(value).__name__}, expected {expected}; kept in extra",
+            self.at(field),
+        )
+
+    def reference(self) -> Reference:
+        work = self.work
+        title = self.rich("title")
+        subtitle = self.rich("subtitle")
+        if title and subtitle:
+            title = _concat(title, (Text(": "),), subtitle)
+        dropped = sorted(k for k in work if k in DROPPED and work[k] not in (None, "", [], {}))
+        if dropped:
+            self.log.report(
+                "XREF005",
+                f"Crossref bookkeeping dropped: {', '.join(dropped)}",
+                self.where,
+            )
+        for key, value in work.items():
+            if key not in MAPPED and key not in DROPPED and value not in (None, "", [], {}):
+                self.extra[key] = value
+        raw_type = work.get("type")
+        ref_type = TYPES.get(raw_type) if isinstance(raw_type, str) else None
+        if ref_type is None:
+            ref_type = "document"
+            self.log.report(
+                "XREF003", f"type {raw_type!r} is unknown; read as document", self.at("type")
+            )
+        issue = self.string("issue")
+        if not issue:
+            journal_issue = work.get("journal-issue")
+            if isinstance(journal_issue, Mapping) and isinstance(journal_issue.get("issue"), str):
+                issue = journal_issue["issue"]
+        event_title, event_place, event_date = self.event()
+        authors = self.names("author")
+        editors = self.names("editor")
+        translators = self.names("translator")
+        chairs = self.names("chair")
+        if chairs:
+            self.extra["chair"] = [_name_text(n) for n in chairs]
+        return Reference(
+            id=self.where.record or "",
+            type=ref_type,
+            title=title,
+            title_short=self.first("short-title"),
+            author=authors,
+            editor=editors,
+            translator=translators,
+            container_title=self.rich("container-title"),
+            container_title_short=self.first("short-container-title"),
+            volume=self.string("volume"),
+            issue=issue,
+            page=self.string("page"),
+            number=self.string("article-number"),
+            edition=self.string("edition-number"),
+            issued=self.issued(),
+            event_title=event_title,
+            event_place=event_place,
+            event_date=event_date,
+            publisher=self.string("publisher"),
+            publisher_place=self.string("publisher-location"),
+            doi=self.string("DOI"),
+            url=self.string("URL"),
+            issn=self.joined("ISSN"),
+            isbn=self.joined("ISBN"),
+            language=self.string("language"),
+            abstract=self.rich("abstract"),
+            keyword=self.keywords(),
+            extra={NAME: self.extra} if self.extra else {},
+            provenance=Provenance(self.where.source, self.where.line) if self.where.line else None,
+        )
+
+    def string(self, field: str) -> str:
+        value = self.work.get(field)
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            if len(value) > 1:
+                self.extra[field] = value[1:]
+            return str(value[0]).strip()
+        self.unexpected(field, value, "text")
+        return ""
+
+    def texts(self, field: str) -> list[str]:
+        """A Crossref list of strings (a plain string is taken as a list of one)."""
+        value = self.work.get(field)
+        if value in (None, "", []):
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return [v for v in value if v.strip()]
+        self.unexpected(field, value, "a list of strings")
+        return []
+
+    def first(self, field: str) -> str:
+        values = self.texts(field)
+        if len(values) > 1:
+            self.extra[field] = values[1:]
+        return " ".join(values[0].split()) if values else ""
+
+    def joined(self, field: str) -> str:
+        return ", ".join(self.texts(field))
+
+    def keywords(self) -> tuple[str, ...]:
+        return tuple(self.texts("subject"))
+
+    def rich(self, field: str) -> RichText:
+        values = self.texts(field)
+        if not values:
+            return ()
+        if len(values) > 1:
+            self.extra[field] = values[1:]
+        return jats(values[0], self.at(field), field, self.log)
+
+    def names(self, field: str) -> tuple[Name, ...]:
+        value = self.work.get(field)
+        if value in (None, []):
+            return ()
+        if not isinstance(value, list):
+            self.unexpected(field, value, "a list of names")
+            return ()
+        out: list[Name] = []
+        details: list[dict[str, Any]] = []
+        for number, entry in enumerate(value):
+            if not isinstance(entry, Mapping):
+                self.log.report(
+                    "XREF004",
+                    f"{self.pointer}/{field}/{number} is {type(entry).__name__}, "
+                    "expected a name; dropped",
+                    self.at(field),
+                )
+                continue
+            person = _person(entry)
+            if person is None:
+                self.log.report(
+                    "XREF004",
+                    f"{self.pointer}/{field}/{number} has no name; dropped",
+                    self.at(field),
+                )
+                continue
+            out.append(person)
+            detail: dict[str, Any] = {}
+            orcid = entry.get("ORCID")
+            if isinstance(orcid, str) and orcid:
+                detail["ORCID"] = orcid
+            affiliations = [
+                a["name"]
+                for a in entry.get("affiliation") or ()
+                if isinstance(a, Mapping) and isinstance(a.get("name"), str)
+            ]
+            if affiliations:
+                detail["affiliation"] = affiliations
+            if detail:
+                details.append({"name": _name_text(person), **detail})
+        if details:
+            self.extra[f"{field}-details"] = details
+        return tuple(out)
+
+    def issued(self) -> Date | None:
+        for field in ("published-print", "published-online", "issued", "published"):
+            found = self.date(field)
+            if found is not None:
+                for other in ("published-print", "published-online"):
+                    if other != field and self.work.get(other) not in (None, {}):
+                        self.extra[other] = self.work[other]
+                return found
+        return None
+
+    def date(self, field: str, value: Any = None) -> Date | None:
+        value = self.work.get(field) if value is None else value
+        if value in (None, {}, ""):
+            return None
+        parts = value.get("date-parts") if isinstance(value, Mapping) else None
+        if not isinstance(parts, list):
+            self.unexpected(field, value, "a date")
+            return None
+        out: list[tuple[int, ...]] = []
+        for part in parts[:2]:
+            if not isinstance(part, list):
+                break
+            ints = tuple(p for p in part[:3] if isinstance(p, int) and not isinstance(p, bool))
+            if ints and len(ints) == len([p for p in part[:3] if p is not None]):
+                out.append(ints)
+        if not out:
+            if parts not in ([], [[]], [[None]]):
+                self.unexpected(field, value, "date-parts of numbers")
+            return None
+        return Date(parts=tuple(out))
+
+    def event(self) -> tuple[str, str, Date | None]:
+        event = self.work.get("event")
+        if event in (None, {}):
+            return "", "", None
+        if not isinstance(event, Mapping):
+            self.unexpected("event", event, "an object")
+            return "", "", None
+        name = event.get("name")
+        place = event.get("location")
+        start = self.date("event.start", event.get("start"))
+        end = self.date("event.end", event.get("end"))
+        when = None
+        if start is not None:
+            when = Date(parts=start.parts[:1] + (end.parts[:1] if end is not None else ()))
+        rest = {k: v for k, v in event.items() if k not in ("name", "location", "start", "end")}
+        if rest:
+            self.extra["event"] = rest
+        return (
+            name.strip() if isinstance(name, str) else "",
+            place.strip() if isinstance(place, str) else "",
+            when,
+        )
+
+
+def _concat(*parts: RichText) -> RichText:
+    """Rich texts one after the other, adjacent plain text merged."""
+    out: list[Inline] = []
+    for node in (n for part in parts for n in part):
+        if type(node) is Text and out and type(out[-1]) is Text:
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def _person(entry: Mapping[str, Any]) -> Name | None:
+    family = entry.get("family")
+    given = entry.get("given")
+    literal = entry.get("name")
+    family = family.strip() if isinstance(family, str) else ""
+    given = given.strip() if isinstance(given, str) else ""
+    suffix = entry.get("suffix")
+    suffix = suffix.strip() if isinstance(suffix, str) else ""
+    if family:
+        particle = ""
+        parsed = parse_name(f"{family}, x")  # splits a lower-case particle off the family name
+        if parsed is not None and parsed.non_dropping_particle:
+            particle, family = parsed.non_dropping_particle, parsed.family
+        return Name(family=family, given=given, non_dropping_particle=particle, suffix=suffix)
+    if isinstance(literal, str) and literal.strip():
+        return Name(literal=" ".join(literal.split()))
+    if given:
+        return Name(literal=given)
+    return None
+
+
+def _name_text(name: Name) -> str:
+    if name.literal:
+        return name.literal
+    return f"{name.family_full()}, {name.given}" if name.given else name.family_full()
+
+
+def jats(raw: str, at: Location, field: str, log: DiagnosticLog) -> RichText:
+    """JATS/HTML rich text with MathML converted to TeX math first."""
+    if "<" not in raw and "&" not in raw:
+        value = " ".join(raw.split())
+        return (Text(value),) if value else ()
+    if "math" in raw:
+        raw = _MATH.sub(lambda m: _math_as_tex(m.group(0), at, field, log), raw)
+    parsed = html.parse(raw)
+    for code, message in parsed.notes:
+        log.report(code, f"{field}: {message}", at)
+    return html.finish(parsed.rich)
+
+
+def _math_as_tex(source: str, at: Location, field: str, log: DiagnosticLog) -> str:
+    tex = mathml_to_tex(source)
+    if tex is None:
+        alt = _ALTTEXT.search(source)
+        tex = unescape(alt.group(1)).strip() if alt else ""
+        how = "its alttext" if tex else "its text"
+        if not tex:
+            tex = " ".join(re.sub(r"<[^>]+>", " ", source).split())
+        log.report("XREF006", f"{field}: MathML not converted to TeX; kept {how}", at)
+    return f"<tex-math>{escape(tex, quote=False)}</tex-math>" if tex else ""
+
+
+_OPERATORS = {
+    "×": r"\times ", "·": r"\cdot ", "±": r"\pm ", "≤": r"\leq ", "≥": r"\geq ", "≠": r"\neq ",
+    "−": "-", "→": r"\to ", "∞": r"\infty ", "∑": r"\sum ", "∏": r"\prod ", "∫": r"\int ",
+    "≈": r"\approx ", "ℓ": r"\ell ", "∈": r"\in ", "∂": r"\partial ", "∇": r"\nabla ", "′": "'",
+}  # fmt: skip
+_GREEK = {
+    chr(0x3B1 + i): "\\" + name + " "
+    for i, name in enumerate(
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+        "varsigma sigma tau upsilon phi chi psi omega".split()
+    )
+    if name not in ("omicron", "varsigma")
+}
+_GREEK.update(
+    {"Γ": r"\Gamma ", "Δ": r"\Delta ", "Θ": r"\Theta ", "Λ": r"\Lambda ", "Π": r"\Pi ",
+     "Σ": r"\Sigma ", "Φ": r"\Phi ", "Ψ": r"\Psi ", "Ω": r"\Omega "}
+)  # fmt: skip
+_SYMBOLS = {**_OPERATORS, **_GREEK}
+
+
+def mathml_to_tex(source: str) -> str | None:
+    """TeX for simple presentation MathML (`mi mn mo mtext mrow msub msup msubsup mfrac msqrt
+    mroot mover munder mfenced`), or None when the MathML holds anything else or is not XML."""
+    cleaned = _XMLNS.sub("", _PREFIX.sub(r"<\1", source))
+    try:
+        root = ET.fromstring(cleaned)
+    except ET.ParseError:
+        return None
+    try:
+        tex = _tex(root)
+    except _Unsupported:
+        return None
+    return _TIDY.sub("", " ".join(tex.split()))
+
+
+#: A space left by a command ("\\alpha ") before something that ends the command anyway.
+_TIDY = re.compile(r"(?<=[A-Za-z]) +(?=[}_^),\]]|$)")
+
+
+class _Unsupported(Exception):
+    """A MathML element `mathml_to_tex` does not convert."""
+
+
+def _tex(node: ET.Element) -> str:
+    tag = node.tag
+    kids = list(node)
+    if tag in ("mi", "mn", "mo", "mtext"):
+        text = (node.text or "").strip()
+        out = "".join(_SYMBOLS.get(c, c) for c in text)
+        if tag == "mtext":
+            return rf"\text{{{text}}}"
+        if tag == "mi" and len(text) > 1 and text.isalpha():
+            return rf"\mathrm{{{text}}}"
+        return out
+    if tag in ("math", "mrow", "mstyle", "semantics", "mpadded"):
+        if tag == "semantics" and kids:
+            kids = kids[:1]  # the presentation form; annotations follow it
+        return "".join(_tex(k) for k in kids)
+    if tag == "mspace":
+        return " "
+    if tag == "mfenced":
+        opener, closer = node.get("open", "("), node.get("close", ")")
+        return opener + ",".join(_tex(k) for k in kids) + closer
+    parts = [_group(k) for k in kids]
+    if tag == "msub" and len(parts) == 2:
+        return f"{parts[0]}_{parts[1]}"
+    if tag == "msup" and len(parts) == 2:
+        return f"{parts[0]}^{parts[1]}"
+    if tag == "msubsup" and len(parts) == 3:
+        return f"{parts[0]}_{parts[1]}^{parts[2]}"
+    if tag == "mfrac" and len(parts) == 2:
+        return rf"\frac{parts[0]}{parts[1]}"
+    if tag == "msqrt":
+        return rf"\sqrt{{{''.join(_tex(k) for k in kids)}}}"
+    if tag == "mroot" and len(parts) == 2:
+        return rf"\sqrt[{_tex(kids[1])}]{parts[0]}"
+    if tag in ("mover", "munder") and len(parts) == 2:
+        accent = (kids[1].text or "").strip()
+        if tag == "mover" and accent in ("^", "ˆ", "\u0302"):
+            return rf"\hat{parts[0]}"
+        if tag == "mover" and accent in ("¯", "‾", "\u0304", "_"):
+            return rf"\bar{parts[0]}"
+        if tag == "mover" and accent in ("~", "˜", "\u0303"):
+            return rf"\tilde{parts[0]}"
+        if tag == "mover" and accent in ("→", "⃗"):
+            return rf"\vec{parts[0]}"
+        return f"{parts[0]}{'^' if tag == 'mover' else '_'}{parts[1]}"
+    raise _Unsupported(tag)
+
+
+def _group(node: ET.Element) -> str:
+    tex = _tex(node).strip()
+    return f"{{{tex}}}"
+
+
+FORMATS = (
+    FormatInfo(
+        NAME,
+        "Crossref REST API works JSON (a work, a message, or message.items)",
+        reader=read,
+        sniff=sniff,
+        extensions=(".json",),
+        aliases=("crossref-json", "xref"),
+    ),
+)
