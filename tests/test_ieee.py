@@ -275,3 +275,10 @@ def test_double_period_after_a_title_ending_with_one() -> None:
     fix = render.fix_double_period
     assert fix("<i>Inc.</i>.", ("</i>",)) == "<i>Inc.</i>"
     assert fix("Title..") == "Title." and fix("Wait....") == "Wait...."
+
+
+def test_variables_citeproc_py_does_not_know_are_not_handed_to_it() -> None:
+    ref = article(extra={"csl": {"director": [{"family": "Kubrick", "given": "Stanley"}]}})
+    out, notes = text(ref)
+    assert out.startswith("[1] A. Lovelace, “A study,”")
+    assert notes == []

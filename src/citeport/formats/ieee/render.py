@@ -41,6 +41,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import citeproc
 from citeproc import (
     Citation,
     CitationItem,
@@ -450,11 +451,17 @@ def _plain_date(value: Date) -> dict[str, Any]:
 _DATE_FIELDS = (("issued", "issued"), ("accessed", "accessed"), ("event_date", "event-date"))
 
 
+#: The item keys citeproc-py 0.11 accepts (its variables, in CSL-JSON spelling, plus id/type).
+_CITEPROC_KNOWS = frozenset(
+    {name.replace("_", "-") for name in citeproc.VARIABLES} | {"id", "type", "event-title"}
+)
+
+
 def prepare(ref: Reference, target: Target, settings: Settings) -> dict[str, Any]:
     """The CSL-JSON item citeproc-py gets for `ref` (see the module docstring)."""
     item = to_csl(ref, ITEM_ID, render_rich=target.rich)
-    for unused in _UNUSED:
-        item.pop(unused, None)
+    for key in [k for k in item if k in _UNUSED or k not in _CITEPROC_KNOWS]:
+        del item[key]  # a style can only print variables citeproc-py knows; others would warn
     for role, variable in _NAME_VARIABLES:
         people = getattr(ref, role)
         if people:
