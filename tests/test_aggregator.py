@@ -242,3 +242,17 @@ def test_sniff() -> None:
     assert aggregator.sniff(line(authors="A B", journal={"name": "J"}).encode()) >= 50
     assert aggregator.sniff(b"TY  - JOUR\r\n") == 0
     assert aggregator.sniff(b"@article{x,\n}") == 0
+
+
+def test_mathml_becomes_tex_math() -> None:
+    title = "Bounds on <mml:math><mml:msup><mml:mi>x</mml:mi><mml:mn>2</mml:mn></mml:msup></mml:math> growth"
+    refs, notes = read(line(title=title))
+    assert refs[0].title == (Text("Bounds on "), Math("{x}^{2}"), Text(" growth"))
+    assert notes == []
+
+
+def test_mathml_that_cannot_be_converted_keeps_its_alttext_and_is_reported() -> None:
+    title = 'A <mml:math alttext="\\mathcal{O}(n)"><mml:mtable><mml:mtr/></mml:mtable></mml:math> bound'
+    refs, notes = read(line(title=title))
+    assert refs[0].title == (Text("A "), Math("\\mathcal{O}(n)"), Text(" bound"))
+    assert notes == ["in.jsonl:1: warning[MRK005] title: MathML not converted to TeX; kept its alttext"]

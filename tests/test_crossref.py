@@ -10,6 +10,7 @@ import pytest
 
 from citeport import Date, DiagnosticLog, Math, Name, Styled, Text, WriteOptions
 from citeport.formats import crossref, csljson
+from citeport.markup.mathml import mathml_to_tex
 
 from .conftest import CASES
 
@@ -152,7 +153,7 @@ def test_type_mapping_and_odd_values() -> None:
     ],
 )
 def test_mathml_to_tex(mathml: str, tex: str | None) -> None:
-    assert crossref.mathml_to_tex(mathml) == tex
+    assert mathml_to_tex(mathml) == tex
 
 
 def test_crossref_to_csl_json_keeps_orcid_under_custom() -> None:

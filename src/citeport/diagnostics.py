@@ -57,6 +57,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MRK002": (Severity.INFO, "unknown markup tag dropped, its text kept"),
     "MRK003": (Severity.WARNING, "TeX command backslashes restored in math"),
     "MRK004": (Severity.INFO, "unclosed tag closed at end of text"),
+    "MRK005": (Severity.WARNING, "MathML not converted to TeX; its alttext or text kept"),
     # Writers
     "BIB001": (Severity.WARNING, "character has no LaTeX spelling; kept as UTF-8"),
     "BIB002": (Severity.INFO, "field not expressible in BibTeX; dropped"),

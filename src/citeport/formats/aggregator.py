@@ -33,7 +33,7 @@ import orjson
 
 from ..dates import parse_iso
 from ..diagnostics import DiagnosticLog, Location
-from ..markup import html
+from ..markup import html, mathml
 from ..markup.tex import restore_backslashes
 from ..model import Date, Name, Provenance, Reference
 from ..names import parse_name
@@ -253,8 +253,12 @@ def _rich(raw: str, where: Location, field: str, log: DiagnosticLog) -> RichText
     if "<" not in raw and "&" not in raw:
         value = " ".join(raw.split())
         return (Text(value),) if value else ()
-    parsed = html.parse(raw)
     at = Location(where.source, where.line, where.record, field)
+    if "math" in raw:
+        raw, unconverted = mathml.to_tex_math(raw)
+        for how in unconverted:
+            log.report("MRK005", f"{field}: MathML not converted to TeX; kept {how}", at)
+    parsed = html.parse(raw)
     for code, message in parsed.notes:
         log.report(code, f"{field}: {message}", at)
     rich = html.finish(parsed.rich)

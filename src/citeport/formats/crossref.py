@@ -34,15 +34,13 @@ turned into TeX first (`mathml_to_tex`), so it becomes a `Math` node rather than
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
-from html import escape, unescape
 from typing import IO, Any
 
 import orjson
 
 from ..diagnostics import DiagnosticLog, Location
-from ..markup import html
+from ..markup import html, mathml
 from ..model import Date, Name, Provenance, Reference
 from ..names import parse_name
 from ..registry import FormatInfo
@@ -116,10 +114,6 @@ _MARKS = (
     b'"content-domain"',
 )
 _LIST_TITLE = re.compile(rb'"(?:container-title|title)"\s*:\s*\[')
-_MATH = re.compile(r"<(mml:)?math\b[^>]*>.*?</\1math\s*>", re.DOTALL | re.IGNORECASE)
-_ALTTEXT = re.compile(r'\balttext\s*=\s*"([^"]*)"')
-_PREFIX = re.compile(r"<(/?)[A-Za-z][\w.-]*:")
-_XMLNS = re.compile(r'\s+xmlns(?::[\w.-]+)?\s*=\s*"[^"]*"')
 
 
 def sniff(head: bytes) -> int:
@@ -498,118 +492,13 @@ def jats(raw: str, at: Location, field: str, log: DiagnosticLog) -> RichText:
         value = " ".join(raw.split())
         return (Text(value),) if value else ()
     if "math" in raw:
-        raw = _MATH.sub(lambda m: _math_as_tex(m.group(0), at, field, log), raw)
+        raw, unconverted = mathml.to_tex_math(raw)
+        for how in unconverted:
+            log.report("XREF006", f"{field}: MathML not converted to TeX; kept {how}", at)
     parsed = html.parse(raw)
     for code, message in parsed.notes:
         log.report(code, f"{field}: {message}", at)
     return html.finish(parsed.rich)
-
-
-def _math_as_tex(source: str, at: Location, field: str, log: DiagnosticLog) -> str:
-    tex = mathml_to_tex(source)
-    if tex is None:
-        alt = _ALTTEXT.search(source)
-        tex = unescape(alt.group(1)).strip() if alt else ""
-        how = "its alttext" if tex else "its text"
-        if not tex:
-            tex = " ".join(re.sub(r"<[^>]+>", " ", source).split())
-        log.report("XREF006", f"{field}: MathML not converted to TeX; kept {how}", at)
-    return f"<tex-math>{escape(tex, quote=False)}</tex-math>" if tex else ""
-
-
-_OPERATORS = {
-    "×": r"\times ", "·": r"\cdot ", "±": r"\pm ", "≤": r"\leq ", "≥": r"\geq ", "≠": r"\neq ",
-    "−": "-", "→": r"\to ", "∞": r"\infty ", "∑": r"\sum ", "∏": r"\prod ", "∫": r"\int ",
-    "≈": r"\approx ", "ℓ": r"\ell ", "∈": r"\in ", "∂": r"\partial ", "∇": r"\nabla ", "′": "'",
-}  # fmt: skip
-_GREEK = {
-    chr(0x3B1 + i): "\\" + name + " "
-    for i, name in enumerate(
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-        "varsigma sigma tau upsilon phi chi psi omega".split()
-    )
-    if name not in ("omicron", "varsigma")
-}
-_GREEK.update(
-    {"Γ": r"\Gamma ", "Δ": r"\Delta ", "Θ": r"\Theta ", "Λ": r"\Lambda ", "Π": r"\Pi ",
-     "Σ": r"\Sigma ", "Φ": r"\Phi ", "Ψ": r"\Psi ", "Ω": r"\Omega "}
-)  # fmt: skip
-_SYMBOLS = {**_OPERATORS, **_GREEK}
-
-
-def mathml_to_tex(source: str) -> str | None:
-    """TeX for simple presentation MathML (`mi mn mo mtext mrow msub msup msubsup mfrac msqrt
-    mroot mover munder mfenced`), or None when the MathML holds anything else or is not XML."""
-    cleaned = _XMLNS.sub("", _PREFIX.sub(r"<\1", source))
-    try:
-        root = ET.fromstring(cleaned)
-    except ET.ParseError:
-        return None
-    try:
-        tex = _tex(root)
-    except _Unsupported:
-        return None
-    return _TIDY.sub("", " ".join(tex.split()))
-
-
-#: A space left by a command ("\\alpha ") before something that ends the command anyway.
-_TIDY = re.compile(r"(?<=[A-Za-z]) +(?=[}_^),\]]|$)")
-
-
-class _Unsupported(Exception):
-    """A MathML element `mathml_to_tex` does not convert."""
-
-
-def _tex(node: ET.Element) -> str:
-    tag = node.tag
-    kids = list(node)
-    if tag in ("mi", "mn", "mo", "mtext"):
-        text = (node.text or "").strip()
-        out = "".join(_SYMBOLS.get(c, c) for c in text)
-        if tag == "mtext":
-            return rf"\text{{{text}}}"
-        if tag == "mi" and len(text) > 1 and text.isalpha():
-            return rf"\mathrm{{{text}}}"
-        return out
-    if tag in ("math", "mrow", "mstyle", "semantics", "mpadded"):
-        if tag == "semantics" and kids:
-            kids = kids[:1]  # the presentation form; annotations follow it
-        return "".join(_tex(k) for k in kids)
-    if tag == "mspace":
-        return " "
-    if tag == "mfenced":
-        opener, closer = node.get("open", "("), node.get("close", ")")
-        return opener + ",".join(_tex(k) for k in kids) + closer
-    parts = [_group(k) for k in kids]
-    if tag == "msub" and len(parts) == 2:
-        return f"{parts[0]}_{parts[1]}"
-    if tag == "msup" and len(parts) == 2:
-        return f"{parts[0]}^{parts[1]}"
-    if tag == "msubsup" and len(parts) == 3:
-        return f"{parts[0]}_{parts[1]}^{parts[2]}"
-    if tag == "mfrac" and len(parts) == 2:
-        return rf"\frac{parts[0]}{parts[1]}"
-    if tag == "msqrt":
-        return rf"\sqrt{{{''.join(_tex(k) for k in kids)}}}"
-    if tag == "mroot" and len(parts) == 2:
-        return rf"\sqrt[{_tex(kids[1])}]{parts[0]}"
-    if tag in ("mover", "munder") and len(parts) == 2:
-        accent = (kids[1].text or "").strip()
-        if tag == "mover" and accent in ("^", "ˆ", "\u0302"):
-            return rf"\hat{parts[0]}"
-        if tag == "mover" and accent in ("¯", "‾", "\u0304", "_"):
-            return rf"\bar{parts[0]}"
-        if tag == "mover" and accent in ("~", "˜", "\u0303"):
-            return rf"\tilde{parts[0]}"
-        if tag == "mover" and accent in ("→", "⃗"):
-            return rf"\vec{parts[0]}"
-        return f"{parts[0]}{'^' if tag == 'mover' else '_'}{parts[1]}"
-    raise _Unsupported(tag)
-
-
-def _group(node: ET.Element) -> str:
-    tex = _tex(node).strip()
-    return f"{{{tex}}}"
 
 
 FORMATS = (
