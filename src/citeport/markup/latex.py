@@ -1,4 +1,19 @@
-"""LaTeX for BibTeX values: escaping, non-ASCII spelling, case protection, styles and math.
+"""LaTeX for BibTeX values, both ways: `parse` reads a value into rich text, `render` writes one.
+
+`parse` reads a BibTeX field value (without its outer braces) with pylatexenc:
+
+| LaTeX                                              | rich text                              |
+|----------------------------------------------------|----------------------------------------|
+| `{\\"u}`, `\\"{u}`, `\\"u`, `{\\ss}`, `\\o`, `\\&`      | the Unicode character (`ü ß ø &`)      |
+| `--`, `---`, `~`, ` `` `, `''`                       | `–`, `—`, no-break space, `“`, `”`     |
+| `{DNA}` (a brace group not starting with a command)| `NoCase` (case-protected)              |
+| `\\emph` `\\textit` `\\textbf` `\\textsuperscript`    | `Styled` italic, italic, bold, sup     |
+| `\\textsubscript` `\\textsc`, `{\\em ..}` `{\\bf ..}`   | `Styled` sub, smallcaps, italic, bold  |
+| `$...$`, `\\(...\\)`                                  | `Math`, keeping its TeX source         |
+| `\\url{u}`, `\\href{u}{text}`                         | the URL, the text                      |
+| `%` (BibTeX does not treat it as a comment)        | `%`                                    |
+
+Unknown commands are dropped and their arguments kept (pylatexenc's rule).
 
 `render` writes a rich-text tree as a BibTeX field value (without the outer braces):
 
@@ -20,9 +35,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexCommentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexMathNode,
+    LatexNode,
+    LatexWalker,
+    get_default_latex_context_db,
+)
 
-from ..richtext import Math, NoCase, RichText, Styled, Text
+from ..richtext import Inline, Math, NoCase, RichText, Style, Styled, Text
 
 _ASCII_SPECIAL = str.maketrans(
     {
@@ -62,7 +88,7 @@ _ENCODER = UnicodeToLatexEncoder(
 
 @lru_cache(maxsize=8192)
 def _encode_non_ascii(value: str) -> str:
-    return _ENCODER.unicode_to_latex(value)
+    return str(_ENCODER.unicode_to_latex(value))
 
 
 def escape(value: str, ascii_only: bool = True, unknown: set[str] | None = None) -> str:
@@ -76,6 +102,19 @@ def escape(value: str, ascii_only: bool = True, unknown: set[str] | None = None)
         value = _encode_non_ascii(value)
         if unknown is not None and not value.isascii():
             unknown.update(c for c in value if not c.isascii())
+    return value
+
+
+def escape_non_ascii(value: str, unknown: set[str] | None = None) -> str:
+    """Spell the non-ASCII characters of a LaTeX value in LaTeX, leaving its markup alone.
+
+    Characters without a LaTeX spelling are kept and added to `unknown`.
+    """
+    if value.isascii():
+        return value
+    value = _encode_non_ascii(value.translate(_TYPOGRAPHY))
+    if unknown is not None and not value.isascii():
+        unknown.update(c for c in value if not c.isascii())
     return value
 
 
@@ -155,3 +194,177 @@ def render(
     writer = _Writer(protect_case, ascii_only)
     writer.nodes(rich, protect_case)
     return "".join(writer.out), writer.unknown
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+#: Characters that make a value need the LaTeX parser; anything else is plain text already.
+_LATEX_SYNTAX = re.compile(r"[\\{}$~%]|--|``|''")
+_COMMANDS_OR_GROUPS = re.compile(r"[\\{}$]")
+_LIGATURES = re.compile(r"---|--|``|''|~")
+_LIGATURE_TEXT = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "~": "\u00a0"}
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+#: Commands that take one argument and style it.
+_STYLE_OF: dict[str, Style] = {
+    "emph": "italic",
+    "textit": "italic",
+    "textsl": "italic",
+    "mkbibemph": "italic",
+    "mkbibitalic": "italic",
+    "textbf": "bold",
+    "mkbibbold": "bold",
+    "textsuperscript": "sup",
+    "mkbibsuperscript": "sup",
+    "textsubscript": "sub",
+    "mkbibsubscript": "sub",
+    "textsc": "smallcaps",
+}
+#: Declarations that style the rest of their group (`{\\em text}`).
+_DECLARATION_STYLE: dict[str, Style] = {
+    "em": "italic",
+    "it": "italic",
+    "itshape": "italic",
+    "sl": "italic",
+    "bf": "bold",
+    "bfseries": "bold",
+    "sc": "smallcaps",
+    "scshape": "smallcaps",
+}
+_TO_TEXT = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+@lru_cache(maxsize=1)
+def _latex_context() -> object:
+    """pylatexenc's default macro table, built once (building it is most of a short parse)."""
+    return get_default_latex_context_db()
+
+
+@lru_cache(maxsize=16384)
+def parse(value: str) -> RichText:
+    """Parse a BibTeX field value (LaTeX, without its outer braces) into rich text.
+
+    A brace group that does not start with a command is case-protected (`NoCase`); a group
+    that starts with one (`{\\"u}`, `{\\ss}`) is a special character, as in BibTeX. Never raises:
+    pylatexenc's tolerant mode reads unbalanced input as well as it can. Cached: names and
+    journal titles repeat a great deal across a library.
+    """
+    if not _LATEX_SYNTAX.search(value):
+        return (Text(value),) if value else ()
+    if not _COMMANDS_OR_GROUPS.search(value):
+        # Only ligatures, ties and percent signs: no need for the parser (much faster).
+        return (Text(_LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)),)
+    # BibTeX has no comments inside values: a bare % is a percent sign.
+    value = _UNESCAPED_PERCENT.sub(r"\\%", value)
+    try:
+        nodes, _, _ = LatexWalker(
+            value, latex_context=_latex_context(), tolerant_parsing=True
+        ).get_latex_nodes()
+    except Exception:  # pylatexenc's tolerant mode still raises on a few inputs
+        return (Text(value),)
+    out: list[Inline] = []
+    _nodes(nodes or [], out, top=True)
+    return _merge(out)
+
+
+def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool) -> None:
+    index = 0
+    while index < len(nodes):
+        node = nodes[index]
+        index += 1
+        if node is None or isinstance(node, LatexCommentNode):
+            continue
+        if isinstance(node, LatexCharsNode):
+            out.append(Text(node.chars))
+        elif isinstance(node, LatexMathNode):
+            if node.displaytype == "inline":
+                out.append(Math("".join(n.latex_verbatim() for n in node.nodelist or [])))
+            else:
+                out.append(Text(node.latex_verbatim()))
+        elif isinstance(node, LatexGroupNode):
+            _group(node, out, top)
+        elif isinstance(node, LatexMacroNode):
+            name = node.macroname
+            if (
+                name in _STYLE_OF
+                and not _macro_args(node)
+                and index < len(nodes)
+                and isinstance(nodes[index], LatexGroupNode)
+            ):
+                # A command pylatexenc does not know takes no argument: take the group after it.
+                inner: list[Inline] = []
+                _nodes(_arg_nodes(nodes[index]), inner, top=False)
+                out.append(Styled(_STYLE_OF[name], _merge(inner)))
+                index += 1
+                continue
+            if name in _DECLARATION_STYLE:
+                rest: list[Inline] = []
+                _nodes(nodes[index:], rest, top=False)
+                out.append(Styled(_DECLARATION_STYLE[name], _merge(rest)))
+                return
+            _macro(node, out)
+        else:
+            out.append(Text(_node_text(node)))
+
+
+def _node_text(node: LatexNode) -> str:
+    """pylatexenc's Unicode for one node; its LaTeX source when pylatexenc fails on it."""
+    try:
+        return str(_TO_TEXT.nodelist_to_text([node]))
+    except Exception:  # e.g. \href with one argument: IndexError inside pylatexenc
+        return str(node.latex_verbatim())
+
+
+def _group(node: LatexGroupNode, out: list[Inline], top: bool) -> None:
+    children = [n for n in node.nodelist or [] if n is not None]
+    if not children:
+        return
+    inner: list[Inline] = []
+    _nodes(children, inner, top=False)
+    merged = _merge(inner)
+    if not top or isinstance(children[0], LatexMacroNode):
+        out.extend(merged)  # a special character, or a group inside a protected one
+    elif all(type(n) is Math for n in merged):
+        out.extend(merged)  # {$x$}: math is never case-changed anyway
+    elif merged:
+        out.append(NoCase(merged))
+
+
+def _macro(node: LatexMacroNode, out: list[Inline]) -> None:
+    name = node.macroname
+    args = _macro_args(node)
+    if name in _STYLE_OF and args:
+        inner: list[Inline] = []
+        _nodes(_arg_nodes(args[-1]), inner, top=False)
+        out.append(Styled(_STYLE_OF[name], _merge(inner)))
+    elif name in ("url", "nolinkurl") and args:
+        out.append(Text("".join(n.latex_verbatim() for n in _arg_nodes(args[-1]))))
+    elif name == "href" and len(args) >= 2:
+        _nodes(_arg_nodes(args[-1]), out, top=False)
+    elif name in ("(", ")"):
+        return
+    else:
+        out.append(Text(_node_text(node)))
+
+
+def _macro_args(node: LatexMacroNode) -> list[LatexNode]:
+    return [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+
+
+def _arg_nodes(arg: LatexNode) -> list[LatexNode]:
+    if isinstance(arg, LatexGroupNode):
+        return [n for n in arg.nodelist or [] if n is not None]
+    return [arg]
+
+
+def _merge(nodes: list[Inline]) -> RichText:
+    """Join adjacent text runs and drop empty ones."""
+    merged: list[Inline] = []
+    for node in nodes:
+        if type(node) is Text:
+            if not node.text:
+                continue
+            if merged and type(merged[-1]) is Text:
+                merged[-1] = Text(merged[-1].text + node.text)
+                continue
+        merged.append(node)
+    return tuple(merged)

@@ -1,0 +1,335 @@
+"""BibTeX and BibLaTeX writers (the mapping tables are in `mapping.py`).
+
+Two dialects share one field list:
+
+| model                     | `bibtex` (bibtex, IEEEtran.bst)        | `biblatex` (biber)          |
+|---------------------------|----------------------------------------|-----------------------------|
+| `type`                    | `BIBTEX_TYPES` (`misc` otherwise)      | `BIBLATEX_TYPES` (`misc`)   |
+| `author`, `editor`, ...   | `Family, Jr., Given and ...`           | same                        |
+| `title`                   | case-protected LaTeX                   | same                        |
+| `container_title`         | `journal` / `booktitle` / ...          | `journaltitle`, `booktitle` |
+| `issued`                  | `year`, `month` (macro `mar`)          | `date = {2026-03}` (EDTF)   |
+| `accessed`                | `urldate`                              | `urldate`                   |
+| `volume`, `issue`, `page` | `volume`, `number`, `pages` (`10--23`) | same                        |
+| `publisher_place`         | `address`                              | `location`                  |
+| `doi`, `url`, `abstract`  | `doi`, `url`, `abstract`               | same                        |
+| `extra["bibtex"]`         | written back as read                   | same                        |
+
+Names keep particles, suffixes, `{Literal names}` and a final `and others`.
+
+Values are written in braces with every special character escaped, so bibtexparser (and
+BibTeX) read back exactly the value the model holds. The classic writer spells non-ASCII text
+in LaTeX unless `WriteOptions.unicode` is set; the biblatex writer writes UTF-8. A character
+with no LaTeX spelling is kept as UTF-8 and reported (BIB001). `extra` of other origins (the
+aggregator's bookkeeping) is never written; fields the model holds that a dialect has no field
+for are reported (BIB002).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import IO, Literal
+
+from ...diagnostics import DiagnosticLog, Location
+from ...keys import CitationKeys
+from ...markup import latex
+from ...model import Date, Name, Reference
+from ...options import WriteOptions
+from ...richtext import RichText
+from .mapping import BIBLATEX_TYPES, BIBTEX_TYPES, ENTRY_TYPES_IN, MONTHS
+
+Dialect = Literal["bibtex", "biblatex"]
+
+#: CSL type -> classic BibTeX entry type and the field the container title goes to.
+ENTRY_TYPES = BIBTEX_TYPES
+
+
+def write(
+    refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
+) -> int:
+    """Write each reference as one classic BibTeX entry; returns the number written."""
+    return _write(refs, out, log, options, "bibtex")
+
+
+def write_biblatex(
+    refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
+) -> int:
+    """Write each reference as one BibLaTeX entry (UTF-8, for biber); returns the number."""
+    return _write(refs, out, log, options, "biblatex")
+
+
+def _write(
+    refs: Iterable[Reference],
+    out: IO[str],
+    log: DiagnosticLog,
+    options: WriteOptions,
+    dialect: Dialect,
+) -> int:
+    keys = CitationKeys()
+    count = 0
+    for ref in refs:
+        if count:
+            out.write("\n")
+        out.write(entry(ref, keys.assign(ref), log, options, dialect))
+        count += 1
+    return count
+
+
+def _entry_type(ref: Reference, dialect: Dialect) -> tuple[str, str, str]:
+    """(entry type, container-title field, publisher field) for a reference."""
+    table = BIBTEX_TYPES if dialect == "bibtex" else BIBLATEX_TYPES
+    entry_type, container = table.get(ref.type, ("misc", "howpublished"))
+    original = ref.extra.get("bibtex", {}).get("@type")
+    if isinstance(original, str) and original:
+        entry_type = original
+        known = ENTRY_TYPES_IN.get(original)
+        if known is not None:
+            container = known.container
+    if container == "journal" and dialect == "biblatex":
+        container = "journaltitle"
+    known = ENTRY_TYPES_IN.get(entry_type)
+    publisher = known.publisher if known else "publisher"
+    if dialect == "biblatex" and publisher == "school":
+        publisher = "institution"
+    if publisher == container:
+        container = "booktitle"
+    return entry_type, container, publisher
+
+
+def entry(
+    ref: Reference,
+    key: str,
+    log: DiagnosticLog,
+    options: WriteOptions,
+    dialect: Dialect = "bibtex",
+) -> str:
+    """One BibTeX (or BibLaTeX) entry for `ref` under `key`."""
+    ascii_only = dialect == "bibtex" and not options.unicode
+    entry_type, container_field, publisher_field = _entry_type(ref, dialect)
+    unknown: set[str] = set()
+    fields: list[tuple[str, str]] = []
+    bare: set[str] = set()  # fields written without braces (month macros)
+    kept = ref.extra.get("bibtex", {})
+    others = str(kept.get("@others", "")).split()
+
+    def text(name: str, value: str) -> None:
+        if value:
+            fields.append((name, latex.escape(value, ascii_only, unknown)))
+
+    def rich(name: str, value: RichText, protect: bool = False) -> None:
+        if value:
+            rendered, missing = latex.render(value, protect_case=protect, ascii_only=ascii_only)
+            unknown.update(missing)
+            fields.append((name, rendered))
+
+    def people(name: str, value: tuple[Name, ...]) -> None:
+        if value:
+            written = names(value, ascii_only, unknown)
+            if name in others:
+                written += " and others"
+            fields.append((name, written))
+
+    def date(name: str, value: Date | None) -> None:
+        if value is not None:
+            edtf = _edtf(value)
+            if edtf:
+                fields.append((name, edtf))
+            elif value.literal:
+                text(name, value.literal)
+
+    people("author", ref.author)
+    people("editor", ref.editor)
+    people("translator", ref.translator)
+    people("bookauthor", ref.container_author)
+    rich("title", ref.title, protect=True)
+    text("shorttitle", ref.title_short)
+    rich(container_field, ref.container_title)
+    text("shortjournal", ref.container_title_short)
+    if container_field != "series":
+        text("series", ref.collection_title)
+    issued = ref.issued
+    if dialect == "biblatex":
+        date("date", issued)
+    elif issued is not None:
+        if issued.year is not None:
+            fields.append(("year", str(issued.year)))
+            if len(issued.parts) > 1 or issued.circa:
+                kept_date = _edtf(issued)
+                if kept_date:
+                    fields.append(("date", kept_date))
+        elif issued.literal:
+            text("year", issued.literal)
+        if issued.month is not None:
+            fields.append(("month", MONTHS[issued.month - 1]))
+            bare.add("month")
+    text("volume", ref.volume)
+    if ref.issue and (ref.number or not ref.type.startswith("article")):
+        text("number", ref.number)  # the reader gives `number` to articles only as the issue
+        text("issue", ref.issue)
+    else:
+        text("number", ref.issue or ref.number)
+    text("pages", ref.page.replace("-", "--") if "--" not in ref.page else ref.page)
+    text("pagetotal", ref.number_of_pages)
+    text("chapter", ref.chapter_number)
+    text("edition", ref.edition)
+    text(publisher_field, ref.publisher)
+    text("address" if dialect == "bibtex" else "location", ref.publisher_place)
+    text("type", ref.genre)
+    if container_field != "howpublished":
+        text("howpublished", ref.medium)
+    text("eventtitle", ref.event_title)
+    text("venue", ref.event_place)
+    date("eventdate", ref.event_date)
+    text("pubstate", ref.status)
+    text("issn", ref.issn)
+    text("isbn", ref.isbn)
+    text("language", ref.language)
+    text("pmid", ref.pmid)
+    text("pmcid", ref.pmcid)
+    # doi and url are verbatim fields (biblatex, hyperref): written as they are, but a brace
+    # could unbalance the value, so it is percent-encoded as a URL would be.
+    if ref.doi:
+        fields.append(("doi", _verbatim(ref.doi)))
+    if ref.url:
+        fields.append(("url", _verbatim(ref.url)))
+    date("urldate", ref.accessed)
+    if ref.keyword:
+        text("keywords", ", ".join(ref.keyword))
+    text("note", ref.note)
+    rich("abstract", ref.abstract)
+    _kept_fields(ref, fields, ascii_only, unknown, log, dialect)
+    _dropped(ref, log)
+    if unknown:
+        log.report(
+            "BIB001",
+            f"no LaTeX spelling for {''.join(sorted(unknown))!r}; kept as UTF-8",
+            _where(ref),
+        )
+    body = ",\n".join(
+        f"  {name} = {value}" if name in bare else f"  {name} = {{{value}}}"
+        for name, value in fields
+    )
+    return f"@{entry_type}{{{key},\n{body}\n}}\n"
+
+
+def _kept_fields(
+    ref: Reference,
+    fields: list[tuple[str, str]],
+    ascii_only: bool,
+    unknown: set[str],
+    log: DiagnosticLog,
+    dialect: Dialect,
+) -> None:
+    """Write back the fields a BibTeX reader kept in `extra["bibtex"]`, as they were read.
+
+    `day` and `date` are kept by the reader too (the classic writer writes `year` and `month`
+    from the model) and written back when the model's date has not been written already.
+    """
+    written = {name for name, _ in fields}
+    for name, value in ref.extra.get("bibtex", {}).items():
+        if name.startswith("@") or not isinstance(value, str):
+            continue
+        if dialect == "biblatex" and name in _IN_BIBLATEX_DATE and "date" in written:
+            continue
+        if name in _DATE_FIELDS and name in written:
+            continue  # the model's own date, written already
+            log.report(
+                "BIB002",
+                f"kept field {name!r} clashes with a field written from the model; dropped",
+                Location(_where(ref).source, _where(ref).line, ref.id, name),
+            )
+            continue
+        if not _balanced(value):
+            value = latex.escape(value, ascii_only, unknown)
+        elif ascii_only and not value.isascii():
+            value = latex.escape_non_ascii(value, unknown)
+        fields.append((name, value))
+        written.add(name)
+
+
+_IN_BIBLATEX_DATE = frozenset(("year", "month", "day"))
+_DATE_FIELDS = frozenset(("date", "day"))
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    previous = ""
+    for char in value:
+        if previous != "\\":
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    return False
+        previous = char if previous != "\\" else ""
+    return depth == 0
+
+
+#: Model fields neither dialect writes (and the reason is the same: no BibTeX field).
+_NOT_WRITTEN: tuple[tuple[str, Callable[[Reference], object]], ...] = (
+    ("collection_editor", lambda r: r.collection_editor),
+    ("collection_number", lambda r: r.collection_number),
+    ("section", lambda r: r.section),
+    ("available_date", lambda r: r.available_date),
+)
+
+
+def _dropped(ref: Reference, log: DiagnosticLog) -> None:
+    for name, get in _NOT_WRITTEN:
+        if get(ref):
+            where = _where(ref)
+            log.report(
+                "BIB002",
+                f"{name} has no BibTeX field; dropped",
+                Location(where.source, where.line, where.record, name),
+            )
+
+
+def _edtf(date: Date) -> str:
+    """A date as biblatex writes it: `2026-03-01`, `2026-03`, ranges `a/b`, circa `~`."""
+    if not date.parts:
+        return ""
+    pieces = ["-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(part))
+              for part in date.parts]  # fmt: skip
+    return "/".join(pieces) + ("~" if date.circa else "")
+
+
+def names(people: tuple[Name, ...], ascii_only: bool, unknown: set[str]) -> str:
+    """Names in BibTeX's "von Last, Jr, First" form, joined with "and"."""
+    return " and ".join(_name(n, ascii_only, unknown) for n in people)
+
+
+def _name(name: Name, ascii_only: bool, unknown: set[str]) -> str:
+    def part(value: str) -> str:
+        escaped = latex.escape(value, ascii_only, unknown)
+        # A comma or a lone "and" inside a part would split the name: protect the part.
+        if "," in escaped or " and " in f" {escaped} ".lower():
+            return f"{{{escaped}}}"
+        return escaped
+
+    if name.literal:
+        return f"{{{latex.escape(name.literal, ascii_only, unknown)}}}"
+    family = part(name.family)
+    if name.non_dropping_particle or name.dropping_particle:
+        particle = " ".join(p for p in (name.dropping_particle, name.non_dropping_particle) if p)
+        family = f"{part(particle)} {family}"
+    elif any(word[:1].islower() for word in family.split()):
+        family = f"{{{family}}}"  # else BibTeX reads a lower-case word as a particle
+    pieces = [family]
+    if name.suffix:
+        pieces.append(part(name.suffix))
+    if name.given:
+        pieces.append(part(name.given))
+    elif name.suffix:
+        pieces.append("")
+    return ", ".join(pieces)
+
+
+def _verbatim(value: str) -> str:
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
+def _where(ref: Reference) -> Location:
+    prov = ref.provenance
+    return Location(prov.source if prov else "", prov.line if prov else None, ref.id)

@@ -1,0 +1,218 @@
+"""BibTeX reader, LaTeX parsing and classic BibTeX round trips: exact values a user gets."""
+
+from __future__ import annotations
+
+import io
+
+from citeport import Date, DiagnosticLog, Math, Name, NoCase, Styled, Text, WriteOptions, plain
+from citeport.formats import bibtex
+from citeport.formats.bibtex.reader import chunks
+from citeport.markup import latex
+from citeport.registry import detect, find
+
+from .conftest import CASES
+
+BIB = CASES / "bibtex"
+
+
+def read(name: str) -> tuple[list, list[str], DiagnosticLog]:  # type: ignore[type-arg]
+    log = DiagnosticLog()
+    with (BIB / name).open("rb") as stream:
+        refs = list(bibtex.read(stream, name, log))
+    return refs, [str(d) for d in log], log
+
+
+def read_text(text: str) -> tuple[list, list[str]]:  # type: ignore[type-arg]
+    log = DiagnosticLog()
+    refs = list(bibtex.read(io.BytesIO(text.encode()), "t.bib", log))
+    return refs, [str(d) for d in log]
+
+
+def write(refs, unicode: bool = False) -> str:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    bibtex.write(refs, out, DiagnosticLog(), WriteOptions(unicode=unicode))
+    return out.getvalue()
+
+
+def test_latex_accents_in_every_spelling() -> None:
+    value = r"{\"u}ber \"{u} \"u {\ss} \ss{} \o\ \& a--b---c~d ``q''"
+    assert latex.parse(value) == (Text("über ü ü ß ß ø & a–b—c\u00a0d “q”"),)
+
+
+def test_latex_braces_styles_and_math() -> None:
+    assert latex.parse(r"The {DNA} of \emph{E. coli} and $\ell^1$ {$x$} \textsuperscript{2}") == (
+        Text("The "),
+        NoCase((Text("DNA"),)),
+        Text(" of "),
+        Styled("italic", (Text("E. coli"),)),
+        Text(" and "),
+        Math(r"\ell^1"),
+        Text(" "),
+        Math("x"),
+        Text(" "),
+        Styled("sup", (Text("2"),)),
+    )
+    assert latex.parse(r"{\em a} \textbf{b} \textsc{c} \textsubscript{d}") == (
+        Styled("italic", (Text("a"),)),
+        Text(" "),
+        Styled("bold", (Text("b"),)),
+        Text(" "),
+        Styled("smallcaps", (Text("c"),)),
+        Text(" "),
+        Styled("sub", (Text("d"),)),
+    )
+
+
+def test_latex_percent_is_literal_and_broken_input_does_not_raise() -> None:
+    assert latex.parse("50% of") == (Text("50% of"),)
+    assert latex.parse(r"\href{x}") != ()
+    assert latex.parse("{unclosed") == (NoCase((Text("unclosed"),)),)
+
+
+def test_features_file_values() -> None:
+    refs, notes, log = read("features.bib")
+    assert [r.id for r in refs] == ["gribonval2026", "proc", "child", "web"]
+    first = refs[0]
+    assert first.title == (
+        Text("Rapture of the "),
+        NoCase((Text("Deep"),)),
+        Text(": "),
+        NoCase((Text("DNA"),)),
+        Text(" in "),
+        Styled("italic", (Text("E.\u00a0coli"),)),
+        Text(" and "),
+        Math(r"\ell^1"),
+        Text(" — über Ü ö ß ø 50% & more"),
+    )
+    assert first.author == (
+        Name(family="Gribonval", given="Rémi"),
+        Name(family="Berg", given="Vincent", non_dropping_particle="van der"),
+        Name(family="King", given="Martin", suffix="Jr."),
+        Name(literal="IEEE Signal Processing Society"),
+    )
+    assert first.container_title == (Text("IEEE Signal Processing Magazine"),)  # @string + #
+    assert first.issued == Date(parts=((2026, 3),))
+    assert (first.volume, first.issue, first.page) == ("43", "2", "10-23")
+    assert first.doi == "10.1109/MSP.2025.3611564"
+    assert first.keyword == ("sparsity", "deep learning")
+    assert first.extra == {
+        "bibtex": {"eprint": "2601.00001", "eprinttype": "arxiv", "@others": "author"}
+    }
+    child = refs[2]  # crossref to a parent that comes later
+    assert child.type == "paper-conference"
+    assert child.container_title == (Text("Proceedings of the Analytical Engine Workshop"),)
+    assert (child.publisher, child.publisher_place, child.issued) == (
+        "Taylor",
+        "London",
+        Date(parts=((1843,),)),
+    )
+    web = refs[3]
+    assert web.type == "webpage" and web.extra == {
+        "bibtex": {"@type": "online", "date": "2024-05-06"}
+    }
+    assert web.accessed == Date(parts=((2025, 1, 2),))
+    assert web.url == "https://example.org/a_b"
+    assert web.title == (Text("A Page"),)  # the duplicate field: the first value is kept
+    assert notes == [
+        "features.bib:3: info[BIB109] @preamble is not kept (no place in the model)",
+        "features.bib:35: error[BIB101] entry cannot be parsed (BlockAbortedException): "
+        "'@article{broken,', skipped",
+        "features.bib:39: error[BIB102] duplicate key 'gribonval2026'; the first entry is kept, "
+        "this one skipped",
+        "features.bib:43: warning[BIB103] field 'title' given twice; the first value is kept",
+    ]
+    assert log.skipped == 2
+    assert [r.provenance.line for r in refs] == [6, 28, 21, 43]
+
+
+def test_encodings() -> None:
+    refs, notes, _ = read("latin1.bib")
+    assert refs[0].title == (Text("Café €"),)
+    assert refs[0].author == (Name(family="Müller", given="Jürgen"),)
+    assert notes == ["latin1.bib:2: warning[BIB105] input is not valid UTF-8; read as Windows-1252"]
+    for name in ("utf16.bib", "bom.bib"):
+        refs, notes, _ = read(name)
+        assert refs[0].title == (Text("Über"),) and notes == []
+
+
+def test_undefined_macro_month_names_and_dates() -> None:
+    refs, notes = read_text(
+        "@article{a, title = nosuch, year = {1999}, month = {August}}\n"
+        "@article{b, title = {T}, date = {2020-01-02/2020-02-03}}\n"
+        "@article{c, title = {T}, date = {Spring 2020}}\n"
+    )
+    assert refs[0].title == (Text("nosuch"),)
+    assert refs[0].issued == Date(parts=((1999, 8),))
+    assert refs[1].issued == Date(parts=((2020, 1, 2), (2020, 2, 3)))
+    assert refs[2].issued == Date(literal="Spring 2020")
+    assert notes == [
+        "t.bib:1: warning[BIB104] @string 'nosuch' is not defined; its name is kept as the value",
+        "t.bib:3: warning[BIB108] date 'Spring 2020' is not a date; kept as text",
+    ]
+
+
+def test_xdata_and_name_forms() -> None:
+    refs, notes = read_text(
+        "@xdata{pub, publisher = {Springer}, location = {Berlin}}\n"
+        "@book{k, author = {Ludwig van Beethoven and de la Fontaine, Jean and {Barnes and Noble}},"
+        " title = {B}, xdata = {pub}, year = 1800}\n"
+    )
+    assert notes == []
+    assert [r.id for r in refs] == ["k"]
+    assert (refs[0].publisher, refs[0].publisher_place) == ("Springer", "Berlin")
+    assert refs[0].author == (
+        Name(family="Beethoven", given="Ludwig", non_dropping_particle="van"),
+        Name(family="Fontaine", given="Jean", non_dropping_particle="de la"),
+        Name(literal="Barnes and Noble"),
+    )
+
+
+def test_chunks_keep_line_numbers_and_split_unclosed_entries() -> None:
+    text = "@string{a = {x}}\n@article{k1,\n  title = {open\n@article{k2, title={t}}\n"
+    assert list(chunks(text)) == [
+        (0, "@string{a = {x}}\n"),
+        (1, "@article{k1,\n  title = {open\n"),
+        (3, "@article{k2, title={t}}\n"),
+    ]
+    assert list(chunks("@article{k, abstract = {a\n@ b}}\n")) == [
+        (0, "@article{k, abstract = {a\n@ b}}\n")
+    ]
+
+
+def test_round_trip_keeps_every_field() -> None:
+    refs, _, _ = read("features.bib")
+    for unicode in (False, True):
+        again, notes = read_text(write(refs, unicode))
+        assert notes == []
+        assert [r.provenance is not None for r in again] == [True] * 4
+        assert [_comparable(r) for r in again] == [_comparable(r) for r in refs]
+
+
+def _comparable(ref) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """Every field; titles as text (the writer adds case protection to capitals on purpose)."""
+    fields = _fields(ref)
+    fields["title"] = plain(ref.title)
+    fields["provenance"] = None
+    return fields
+
+
+def _fields(ref) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    return {name: getattr(ref, name) for name in ref.__slots__ if not name.startswith("_")}
+
+
+def test_writer_keeps_kept_fields_but_not_other_extra() -> None:
+    refs, _, _ = read("features.bib")
+    ref = refs[0]
+    other = ref.__class__(**{**_fields(ref), "extra": {**ref.extra, "aggregator": {"JCR": "Q1"}}})
+    text = write([other])
+    assert "eprint = {2601.00001},\n  eprinttype = {arxiv}\n}" in text
+    assert "JCR" not in text
+    assert "{IEEE Signal Processing Society} and others}," in text
+
+
+def test_registry_and_detection() -> None:
+    info = find("bibtex")
+    assert info is not None and info.reader is bibtex.read
+    assert detect("refs.txt", b"% comment\n@article{k, title={t}}\n") is info
+    assert detect("refs.biblatex", b"") is info
+    assert bibtex.sniff(b'{"title": "@article{"}') == 0
