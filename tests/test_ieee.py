@@ -282,3 +282,24 @@ def test_variables_citeproc_py_does_not_know_are_not_handed_to_it() -> None:
     out, notes = text(ref)
     assert out.startswith("[1] A. Lovelace, “A study,”")
     assert notes == []
+
+
+def test_memoised_lookups_render_exactly_what_citeproc_py_renders() -> None:
+    import json
+
+    from citeport.formats.ieee import speedups
+
+    from .conftest import CASES
+
+    items = json.loads((CASES / "ieee" / "references.json").read_text(encoding="utf-8"))
+    assert len(items) >= 100
+    from citeport.formats.csljson import read as read_csl
+
+    refs = list(read_csl(io.BytesIO(json.dumps(items).encode()), "refs.json", DiagnosticLog()))
+    fast = text(*refs)
+    speedups.uninstall()
+    try:
+        slow = text(*refs)
+    finally:
+        speedups.install()
+    assert fast == slow

@@ -57,6 +57,7 @@ from ...model import CSL_VARIABLES, Date, Name, Reference
 from ...names import initials
 from ...richtext import Inline, Math, NoCase, RichText, Styled, Text, plain
 from ..csljson import to_csl
+from . import speedups
 from .abbreviations import Abbreviations
 
 ITEM_ID = "item"
@@ -102,6 +103,7 @@ def load_style(path: str) -> CitationStylesStyle:
 
     Raises StyleError when the file is not a CSL style citeproc-py can read.
     """
+    speedups.install()
     try:
         return CitationStylesStyle(path, validate=False)
     except Exception as exc:  # lxml and citeproc-py errors alike
