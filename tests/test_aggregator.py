@@ -252,7 +252,19 @@ def test_mathml_becomes_tex_math() -> None:
 
 
 def test_mathml_that_cannot_be_converted_keeps_its_alttext_and_is_reported() -> None:
-    title = 'A <mml:math alttext="\\mathcal{O}(n)"><mml:mtable><mml:mtr/></mml:mtable></mml:math> bound'
+    title = (
+        'A <mml:math alttext="\\mathcal{O}(n)"><mml:mtable><mml:mtr/></mml:mtable></mml:math> bound'
+    )
     refs, notes = read(line(title=title))
     assert refs[0].title == (Text("A "), Math("\\mathcal{O}(n)"), Text(" bound"))
-    assert notes == ["in.jsonl:1: warning[MRK005] title: MathML not converted to TeX; kept its alttext"]
+    assert notes == [
+        "in.jsonl:1: warning[MRK005] title: MathML not converted to TeX; kept its alttext"
+    ]
+
+
+def test_a_doiurl_naming_another_doi_is_kept() -> None:
+    refs, _ = read(line(doi="10.1/a", DOIUrl="https://doi.org/10.1/b"))
+    assert refs[0].doi == "10.1/a"
+    assert refs[0].extra["aggregator"]["DOIUrl"] == "https://doi.org/10.1/b"
+    refs, _ = read(line(doi="10.1/A", DOIUrl="https://doi.org/10.1/a"))
+    assert "DOIUrl" not in refs[0].extra.get("aggregator", {})

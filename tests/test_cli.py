@@ -33,7 +33,7 @@ def test_missing_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"{tmp_path / 'nope.jsonl'}: error[IO001] cannot read input: No such file or directory",
-        "citeport: read 0, wrote 0, skipped 0 (1 error)",
+        f"citeport: read 0, wrote 0, skipped 0 (1 error); {target} not written: an input failed",
     ]
     assert not target.exists()
 
@@ -125,6 +125,7 @@ def test_garbage_never_shows_a_traceback(garbage: bytes) -> None:
             stdin=garbage.decode("latin-1").encode("utf-8"),
         )
         assert "Traceback" not in done.stderr
+        assert "internal error" not in done.stderr
         assert done.returncode in (0, 1)
 
 
@@ -151,3 +152,31 @@ def test_progress_bar_on_request_and_silent_by_default_when_piped() -> None:
     assert "7 records" in shown.stderr and "rec/s" in shown.stderr
     piped = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-o", os.devnull)
     assert "records" not in piped.stderr.replace("read 7, wrote 7", "")
+
+
+@pytest.mark.parametrize(
+    "fmt", ["bibtex", "biblatex", "ris", "csljson", "ieee", "ieee-html", "ieee-latex", "ieee-md"]
+)
+def test_jobs_give_the_serial_output_and_diagnostics(fmt: str, tmp_path: Path) -> None:
+    stray = tmp_path / "second.txt"
+    stray.write_bytes(b'{"title": "Second file", "authors": "A. B. C"}\nnot json\n')
+    args = [
+        "convert",
+        "examples/spm-43-2.txt",
+        str(stray),
+        str(tmp_path / "missing.jsonl"),
+        "--to",
+        fmt,
+        "-v",
+    ]
+    serial = run_cli(*args, "-j", "1")
+    parallel = run_cli(*args, "-j", "2")
+    assert parallel.stdout == serial.stdout
+    assert parallel.stderr == serial.stderr
+    assert parallel.returncode == serial.returncode == 2
+
+
+def test_jobs_must_be_a_positive_number() -> None:
+    done = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-j", "0")
+    assert done.returncode == 2
+    assert "expected a whole number of processes, not '0'" in done.stderr

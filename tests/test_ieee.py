@@ -83,9 +83,9 @@ def test_hyphenated_and_lower_case_given_names() -> None:
     assert text(article(author=people))[0].startswith("[1] X.-M. Wang and J.-P. Serre, ")
 
 
-def test_question_mark_takes_the_place_of_the_comma() -> None:
+def test_question_mark_keeps_the_comma_inside_the_quotes() -> None:
     out, _ = text(article(title=(Text("Attention? Attention!"),)))
-    assert "“Attention? Attention!” IEEE Trans. Inf. Theory" in out
+    assert "“Attention? Attention!,” IEEE Trans. Inf. Theory" in out
 
 
 def test_apostrophes_and_inner_quotes_become_typographic() -> None:
@@ -152,7 +152,8 @@ def test_fix_punctuation_in_quote() -> None:
     fix = render.fix_punctuation_in_quote
     assert fix("“Title”, J.") == "“Title,” J."
     assert fix("“Title”.") == "“Title.”"
-    assert fix("“Why?”, J.") == "“Why?” J."
+    assert fix("“Why?”, J.") == "“Why?,” J."
+    assert fix("“Why?”.") == "“Why?”"
     assert fix("no quotes, here.") == "no quotes, here."
 
 
@@ -253,7 +254,7 @@ def test_date_ranges_the_ieee_way() -> None:
     )
     assert text(talk2)[0].endswith("Jun. 28–Jul. 2, 2023.\n")
     years = article(type="book", container_title=(), issued=Date(parts=((2021,), (2022,))))
-    assert ", 2021–2022, pp. 100–110." in text(years)[0]
+    assert "A study, vol. 70. 2021–2022, pp. 100–110." in text(years)[0]
 
 
 def _fields(ref: Reference) -> dict[str, object]:

@@ -32,11 +32,11 @@ EXPECTED_FILE = HERE / "expected.json"
 #: Kind of source (id prefix) -> the IEEE Reference Guide (11.29.2023) rule it follows.
 GUIDE = {
     "journal": "Periodicals: J. K. Author, “Title,” Abbrev. Title of Periodical, vol., no., "
-    "pp. or Art. no., Abbrev. Month Year, doi. (early access: status before the date)",
+    "pp. or Art. no., Abbrev. Month Year, doi. (status, e.g. Early access, after the date)",
     "magazine": "Periodicals (magazines): as journal articles",
-    "newspaper": "Periodicals (newspapers): “Title,” Newspaper, p./sec., Month Day, Year",
+    "newspaper": "Periodicals (newspapers): “Title,” Newspaper, p., Month Day, Year",
     "conference": "Conference Proceedings: “Title,” in Proc. Abbrev. Name of Conf., City, "
-    "Country, Month Year, pp.",
+    "Country, Month Year, pp. xxx–xxx. doi: xxx.",
     "presented": "Conference Proceedings (unpublished): “Title,” presented at the Conf., City",
     "book": "Books: Author, Title of Book, xth ed. City, Country: Publisher, Year.",
     "edited": "Books (edited): A. Editor, Ed., Title of Book. City, Country: Publisher, Year.",
@@ -44,18 +44,18 @@ GUIDE = {
     "Country: Publisher, Year, ch. x, pp.",
     "thesis": "Theses and Dissertations: “Title,” Ph.D. dissertation/M.S. thesis, Dept., Univ., "
     "City, Country, Year.",
-    "report": "Reports: “Title,” Company, City, Country, Rep. no., Month Year.",
+    "report": "Reports: “Title,” Company, City, Country, Tech. Rep. no., Month Year.",
     "corporate": "Corporate authors: the organisation as author",
-    "translated": "Books (translated): Title, A. Translator, Trans.",
+    "translated": "Books (translated): Title. City: Publisher, Year (translators not named)",
     "standard": "Standards: Title of Standard, Standard number, Year.",
     "patent": "Patents: “Title,” Country Patent x xxx xxx, Abbrev. Month Day, Year.",
-    "webpage": "Online Sources (websites): “Title,” Site, date. Accessed: Month Day, Year. "
+    "webpage": "Online Sources (websites): “Title,” Site. Accessed: Month Day, Year. "
     "[Online]. Available: URL (no period after the URL)",
-    "dataset": "Datasets: Author, “Title,” Publisher, Year. Accessed/[Online]/URL or doi",
-    "software": "Software: Author, Title, Publisher, Year. [Online]. Available: URL or doi",
-    "preprint": "Online Sources (preprints): “Title,” Year, arXiv:xxxx.xxxxx.",
-    "speech": "Lectures and presentations: “Title,” Lecture, Dept., Univ., City, Month Day, "
-    "Year / presented at the Event, City, Month Day, Year",
+    "dataset": "Datasets: Author, “Title.” Publisher, Year. Accessed/[Online]/URL or doi",
+    "software": "Software: Author, Title. (Year). Publisher. [Online]. Available: URL or doi",
+    "preprint": "Online Sources (preprints): “Title,” Abbrev. Month Year, arXiv:xxxx.xxxxx.",
+    "speech": "Lectures and presentations: “Title,” Dept., Univ., Month Day, Year / "
+    "presented at the Event, City, Month Day, Year",
 }
 
 WRITERS = {
@@ -146,7 +146,7 @@ def test_text_entries_spot_checks() -> None:
         "[1] G. E. Hinton and A. Y. Ng, “Attention is all you need, again,” in Proc. Int. Conf. "
         "Mach. Learn., Vienna, Austria, Jul. 2017, pp. 771–779.\n"
     )
-    assert render(REFS["journal-12"], "text").endswith(", p. C3, Jul./Aug. 2018.\n")
+    assert render(REFS["journal-12"], "text").endswith(", p. C3, Jul.–Aug. 2018.\n")
     assert render(REFS["webpage-06"], "text").endswith(
         "Available: https://example.org/search?q=a&b=c_d\n"
     )
@@ -196,5 +196,5 @@ def test_latex_keys_match_bibtex_keys_and_skip_nothing() -> None:
 
 def test_latex_unicode_keeps_utf8() -> None:
     out = render(REFS["book-07"], "latex", WriteOptions(unicode=True))
-    assert "J.-P. Serre, \\textit{Théorie des nombres}, T. Berners-Lee, Trans." in out
+    assert "J.-P. Serre, \\textit{Théorie des nombres}. Paris, France: Hermann, 1970." in out
     assert "\\textit{Th{\\'e}orie des nombres}" in render(REFS["book-07"], "latex")

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from citeport import registry
 from citeport.diagnostics import DiagnosticLog
-from citeport.formats import ris
+from citeport.formats import csljson, ris
 from citeport.model import Date, Name, Provenance, Reference
 from citeport.options import WriteOptions
-from citeport.richtext import Text
+from citeport.richtext import Text, plain
 
-from .conftest import CASES
+from .conftest import CASES, EXAMPLES
+from .test_pandoc import pandoc
 
 DIALECTS = CASES / "ris" / "dialects.ris"
 
@@ -158,7 +165,386 @@ def test_writer_new_fields_and_unwritable_report() -> None:
     ris.write([ref], out, log, WriteOptions())
     assert out.getvalue() == (
         "TY  - BOOK\r\nA3  - Series, Ed\r\nA4  - Trans, Lator\r\nTI  - T\r\nST  - Short\r\n"
-        "T3  - Lecture Notes\r\nPY  - 2011\r\nDA  - 2011/Spring\r\nSN  - 1234-5678\r\n"
+        "T3  - Lecture Notes\r\nPY  - 2011\r\nDA  - 2011///Spring\r\nSN  - 1234-5678\r\n"
         "SN  - 978-3-16-148410-0\r\nER  - \r\n"
     )
     assert [str(d) for d in log] == ["<input>: info[RIS001] pmid has no RIS tag; dropped"]
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+VARIED = CASES / "ris" / "varied.ris"
+PROFILED = ("vaswani2017", "eco1983", "ris-spec")  # a conference paper, a book, a web page
+
+PROFILE_OUTPUT: dict[str, str] = {
+    "default": (
+        "TY  - CPAPER\r\n"
+        "AU  - Vaswani, Ashish\r\n"
+        "AU  - Shazeer, Noam\r\n"
+        "AU  - Parmar, Niki\r\n"
+        "A2  - Guyon, Isabelle\r\n"
+        "TI  - Attention is all you need\r\n"
+        "T2  - Advances in Neural Information Processing Systems 30\r\n"
+        "PY  - 2017\r\n"
+        "DA  - 2017/12/04/\r\n"
+        "VL  - 30\r\n"
+        "SP  - 5998\r\n"
+        "EP  - 6008\r\n"
+        "PB  - Curran Associates\r\n"
+        "CY  - Long Beach, CA, USA\r\n"
+        "ID  - vaswani2017\r\n"
+        "ER  - \r\n"
+        "TY  - BOOK\r\n"
+        "AU  - Eco, Umberto\r\n"
+        "A3  - Calvino, Italo\r\n"
+        "A4  - Weaver, William\r\n"
+        "TI  - The Name of the Rose\r\n"
+        "T3  - Harvest Books\r\n"
+        "PY  - 1983\r\n"
+        "DA  - 1983///\r\n"
+        "ET  - 1\r\n"
+        "PB  - Harcourt Brace Jovanovich\r\n"
+        "CY  - San Diego\r\n"
+        "ID  - eco1983\r\n"
+        "ER  - \r\n"
+        "TY  - ELEC\r\n"
+        "AU  - Systems, Research Information\r\n"
+        "TI  - RIS Format Specifications\r\n"
+        "T2  - Refman\r\n"
+        "PY  - 2011\r\n"
+        "DA  - 2011///\r\n"
+        "Y2  - 2025/01/02/\r\n"
+        "UR  - https://web.archive.org/web/2011/http://refman.com/support/risformat_intro.asp\r\n"
+        "ID  - ris-spec\r\n"
+        "ER  - \r\n"
+    ),
+    "endnote": (
+        "TY  - CPAPER\r\n"
+        "AU  - Vaswani, Ashish\r\n"
+        "AU  - Shazeer, Noam\r\n"
+        "AU  - Parmar, Niki\r\n"
+        "A2  - Guyon, Isabelle\r\n"
+        "TI  - Attention is all you need\r\n"
+        "T2  - Advances in Neural Information Processing Systems 30\r\n"
+        "PY  - 2017\r\n"
+        "DA  - 2017/12/04/\r\n"
+        "VL  - 30\r\n"
+        "SP  - 5998\r\n"
+        "EP  - 6008\r\n"
+        "PB  - Curran Associates\r\n"
+        "CY  - Long Beach, CA, USA\r\n"
+        "ID  - vaswani2017\r\n"
+        "ER  - \r\n"
+        "TY  - BOOK\r\n"
+        "AU  - Eco, Umberto\r\n"
+        "A3  - Calvino, Italo\r\n"
+        "A4  - Weaver, William\r\n"
+        "TI  - The Name of the Rose\r\n"
+        "T3  - Harvest Books\r\n"
+        "PY  - 1983\r\n"
+        "DA  - 1983///\r\n"
+        "ET  - 1\r\n"
+        "PB  - Harcourt Brace Jovanovich\r\n"
+        "CY  - San Diego\r\n"
+        "ID  - eco1983\r\n"
+        "ER  - \r\n"
+        "TY  - WEB\r\n"
+        "AU  - Systems, Research Information\r\n"
+        "TI  - RIS Format Specifications\r\n"
+        "T2  - Refman\r\n"
+        "PY  - 2011\r\n"
+        "DA  - 2011///\r\n"
+        "Y2  - 2025/01/02/\r\n"
+        "UR  - https://web.archive.org/web/2011/http://refman.com/support/risformat_intro.asp\r\n"
+        "ID  - ris-spec\r\n"
+        "ER  - \r\n"
+    ),
+    "zotero": (
+        "TY  - CPAPER\r\n"
+        "AU  - Vaswani, Ashish\r\n"
+        "AU  - Shazeer, Noam\r\n"
+        "AU  - Parmar, Niki\r\n"
+        "A2  - Guyon, Isabelle\r\n"
+        "TI  - Attention is all you need\r\n"
+        "C3  - Advances in Neural Information Processing Systems 30\r\n"
+        "PY  - 2017\r\n"
+        "DA  - 2017/12/04/\r\n"
+        "VL  - 30\r\n"
+        "SP  - 5998\r\n"
+        "EP  - 6008\r\n"
+        "PB  - Curran Associates\r\n"
+        "CY  - Long Beach, CA, USA\r\n"
+        "ID  - vaswani2017\r\n"
+        "ER  - \r\n"
+        "TY  - BOOK\r\n"
+        "AU  - Eco, Umberto\r\n"
+        "A3  - Calvino, Italo\r\n"
+        "A4  - Weaver, William\r\n"
+        "TI  - The Name of the Rose\r\n"
+        "T3  - Harvest Books\r\n"
+        "PY  - 1983\r\n"
+        "DA  - 1983///\r\n"
+        "ET  - 1\r\n"
+        "PB  - Harcourt Brace Jovanovich\r\n"
+        "CY  - San Diego\r\n"
+        "ID  - eco1983\r\n"
+        "ER  - \r\n"
+        "TY  - ELEC\r\n"
+        "AU  - Systems, Research Information\r\n"
+        "TI  - RIS Format Specifications\r\n"
+        "T2  - Refman\r\n"
+        "PY  - 2011\r\n"
+        "DA  - 2011///\r\n"
+        "Y2  - 2025/01/02/\r\n"
+        "UR  - https://web.archive.org/web/2011/http://refman.com/support/risformat_intro.asp\r\n"
+        "ID  - ris-spec\r\n"
+        "ER  - \r\n"
+    ),
+    "mendeley": (
+        "TY  - CONF\r\n"
+        "AU  - Vaswani, Ashish\r\n"
+        "AU  - Shazeer, Noam\r\n"
+        "AU  - Parmar, Niki\r\n"
+        "A2  - Guyon, Isabelle\r\n"
+        "TI  - Attention is all you need\r\n"
+        "T2  - Advances in Neural Information Processing Systems 30\r\n"
+        "PY  - 2017\r\n"
+        "VL  - 30\r\n"
+        "SP  - 5998\r\n"
+        "EP  - 6008\r\n"
+        "PB  - Curran Associates\r\n"
+        "CY  - Long Beach, CA, USA\r\n"
+        "ID  - vaswani2017\r\n"
+        "ER  - \r\n"
+        "TY  - BOOK\r\n"
+        "AU  - Eco, Umberto\r\n"
+        "A3  - Calvino, Italo\r\n"
+        "A4  - Weaver, William\r\n"
+        "TI  - The Name of the Rose\r\n"
+        "T3  - Harvest Books\r\n"
+        "PY  - 1983\r\n"
+        "ET  - 1\r\n"
+        "PB  - Harcourt Brace Jovanovich\r\n"
+        "CY  - San Diego\r\n"
+        "ID  - eco1983\r\n"
+        "ER  - \r\n"
+        "TY  - ELEC\r\n"
+        "AU  - Systems, Research Information\r\n"
+        "TI  - RIS Format Specifications\r\n"
+        "T2  - Refman\r\n"
+        "PY  - 2011\r\n"
+        "Y2  - 2025/01/02/\r\n"
+        "UR  - https://web.archive.org/web/2011/http://refman.com/support/risformat_intro.asp\r\n"
+        "ID  - ris-spec\r\n"
+        "ER  - \r\n"
+    ),
+    "jabref": (
+        "TY  - CONF\r\n"
+        "AU  - Vaswani, Ashish\r\n"
+        "AU  - Shazeer, Noam\r\n"
+        "AU  - Parmar, Niki\r\n"
+        "ED  - Guyon, Isabelle\r\n"
+        "TI  - Attention is all you need\r\n"
+        "BT  - Advances in Neural Information Processing Systems 30\r\n"
+        "Y1  - 2017/12/04/\r\n"
+        "VL  - 30\r\n"
+        "SP  - 5998\r\n"
+        "EP  - 6008\r\n"
+        "PB  - Curran Associates\r\n"
+        "CY  - Long Beach, CA, USA\r\n"
+        "ID  - vaswani2017\r\n"
+        "ER  - \r\n"
+        "TY  - BOOK\r\n"
+        "AU  - Eco, Umberto\r\n"
+        "TA  - Weaver, William\r\n"
+        "TI  - The Name of the Rose\r\n"
+        "T3  - Harvest Books\r\n"
+        "Y1  - 1983///\r\n"
+        "ET  - 1\r\n"
+        "PB  - Harcourt Brace Jovanovich\r\n"
+        "CY  - San Diego\r\n"
+        "ID  - eco1983\r\n"
+        "ER  - \r\n"
+        "TY  - ELEC\r\n"
+        "AU  - Systems, Research Information\r\n"
+        "TI  - RIS Format Specifications\r\n"
+        "T2  - Refman\r\n"
+        "Y1  - 2011///\r\n"
+        "UR  - https://web.archive.org/web/2011/http://refman.com/support/risformat_intro.asp\r\n"
+        "ID  - ris-spec\r\n"
+        "ER  - \r\n"
+    ),
+    "pandoc": (
+        "TY  - CPAPER\r\n"
+        "AU  - Vaswani, Ashish\r\n"
+        "AU  - Shazeer, Noam\r\n"
+        "AU  - Parmar, Niki\r\n"
+        "A2  - Guyon, Isabelle\r\n"
+        "TI  - Attention is all you need\r\n"
+        "T2  - Advances in Neural Information Processing Systems 30\r\n"
+        "PY  - 2017\r\n"
+        "DA  - 2017/12/04/\r\n"
+        "VL  - 30\r\n"
+        "SP  - 5998\r\n"
+        "EP  - 6008\r\n"
+        "PB  - Curran Associates\r\n"
+        "PP  - Long Beach, CA, USA\r\n"
+        "ID  - vaswani2017\r\n"
+        "ER  - \r\n"
+        "TY  - BOOK\r\n"
+        "AU  - Eco, Umberto\r\n"
+        "A3  - Calvino, Italo\r\n"
+        "A4  - Weaver, William\r\n"
+        "TI  - The Name of the Rose\r\n"
+        "T3  - Harvest Books\r\n"
+        "PY  - 1983\r\n"
+        "DA  - 1983///\r\n"
+        "ET  - 1\r\n"
+        "PB  - Harcourt Brace Jovanovich\r\n"
+        "PP  - San Diego\r\n"
+        "ID  - eco1983\r\n"
+        "ER  - \r\n"
+        "TY  - WEB\r\n"
+        "AU  - Systems, Research Information\r\n"
+        "TI  - RIS Format Specifications\r\n"
+        "T2  - Refman\r\n"
+        "PY  - 2011\r\n"
+        "DA  - 2011///\r\n"
+        "Y2  - 2025/01/02/\r\n"
+        "UR  - https://web.archive.org/web/2011/http://refman.com/support/risformat_intro.asp\r\n"
+        "ID  - ris-spec\r\n"
+        "ER  - \r\n"
+    ),
+}
+
+
+def varied() -> list[Reference]:
+    refs, notes = read(VARIED.read_bytes())
+    assert notes == []
+    return refs
+
+
+@pytest.mark.parametrize("profile", list(ris.PROFILES))
+def test_each_profile_writes_exactly_what_its_target_reads(profile: str) -> None:
+    refs = {r.id: r for r in varied()}
+    assert "".join(ris.record(refs[i], profile) for i in PROFILED) == PROFILE_OUTPUT[profile]
+    assert set(PROFILE_OUTPUT) == set(ris.PROFILES)
+
+
+def test_the_default_profile_is_the_writer_and_profiles_report_what_they_leave_out() -> None:
+    refs = varied()
+    assert write(refs) == "\r\n".join(ris.record(r) for r in refs)
+    log = DiagnosticLog()
+    for profile in ris.PROFILES:
+        for ref in refs:
+            ris.record(ref, profile, log)
+    assert [str(d) for d in log] == [
+        "t.ris:1: info[RIS009] issued: Mendeley reads only the year; '1948/07//' written as"
+        " PY 1948 (RIS profile 'mendeley')",
+        "t.ris:19: info[RIS009] issued: Mendeley reads only the year; '2017/12/04/' written as"
+        " PY 2017 (RIS profile 'mendeley')",
+        "t.ris:72: info[RIS009] issued: Mendeley reads only the year; '2023/06/30/' written as"
+        " PY 2023 (RIS profile 'mendeley')",
+        "t.ris:1: info[RIS009] container_title_short: JabRef reads no tag for it; dropped"
+        " (RIS profile 'jabref')",
+        "t.ris:49: info[RIS009] collection_editor: JabRef reads no tag for it; dropped"
+        " (RIS profile 'jabref')",
+        "t.ris:62: info[RIS009] accessed: JabRef reads no tag for it; dropped"
+        " (RIS profile 'jabref')",
+    ]
+    with pytest.raises(ValueError, match="unknown RIS profile 'refworks'; one of default, "):
+        ris.record(refs[0], "refworks")
+
+
+def test_profiles_that_drop_nothing_read_back_to_the_same_references() -> None:
+    refs = varied()
+    assert refs[4].accessed == Date(parts=((2025, 1, 2),))
+    assert [r.type for r in refs] == [
+        "article-journal", "paper-conference", "chapter", "book", "webpage", "article-journal",
+    ]  # fmt: skip
+    for profile in ("default", "endnote", "zotero", "pandoc"):
+        again, notes = read("\r\n".join(ris.record(r, profile) for r in refs).encode())
+        assert notes == []
+        assert [replace(r, provenance=None) for r in again] == [
+            replace(r, provenance=None) for r in refs
+        ]
+
+
+# --- pandoc reads what we write ---------------------------------------------------------------
+
+PANDOC_FIELDS = ("title", "author", "container-title", "volume", "issue", "page", "year", "DOI")
+
+
+def pandoc_fields(item: dict[str, Any]) -> dict[str, Any]:
+    out = {k: item.get(k) for k in PANDOC_FIELDS if k != "year"}
+    parts = (item.get("issued") or {}).get("date-parts") or [[None]]
+    out["year"] = parts[0][0]
+    return out
+
+
+def our_fields(ref: Reference) -> dict[str, Any]:
+    item = csljson.to_csl(ref, ref.id)
+    item["title"] = plain(ref.title) or None
+    item["container-title"] = plain(ref.container_title) or None
+    return pandoc_fields(item)
+
+
+def pandoc_read(data: str, tmp_path: Path) -> list[dict[str, Any]]:
+    path = tmp_path / "ours.ris"
+    path.write_bytes(data.encode("utf-8"))
+    done = subprocess.run(
+        [pandoc(), "-f", "ris", "-t", "csljson", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    assert done.stderr == ""
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("profile", ["default", "pandoc"])
+def test_pandoc_reads_our_ris_back_to_the_same_fields(profile: str, tmp_path: Path) -> None:
+    example, _ = read((EXAMPLES / "spm-43-2.ris").read_bytes())
+    for refs in (example, varied()):
+        items = pandoc_read("\r\n".join(ris.record(r, profile) for r in refs), tmp_path)
+        assert len(items) == len(refs)
+        for ref, item in zip(refs, items, strict=True):
+            assert pandoc_fields(item) == our_fields(ref), ref.id
+    items = pandoc_read("".join(ris.record(r, profile) for r in varied()), tmp_path)
+    web, book = items[4], items[3]
+    if profile == "pandoc":
+        assert (web["type"], book["publisher-place"]) == ("webpage", "San Diego")
+    else:  # what the pandoc profile is for: ELEC is not a pandoc type, CY not its place tag
+        assert (web["type"], book.get("publisher-place")) == ("misc", None)
+
+
+def test_zotero_conference_c3_and_pandoc_place_pp_are_read() -> None:
+    refs, notes = read(
+        b"TY  - CONF\r\nTI  - Paper\r\nT2  - ICASSP 2024\r\nC3  - Proc. ICASSP\r\n"
+        b"CY  - Seoul\r\nER  - \r\n"
+        b"TY  - BOOK\r\nTI  - Model Theory\r\nPP  - Amsterdam\r\nER  - \r\n"
+        b"TY  - JOUR\r\nT2  - Trials\r\nC3  - PUBMED 21314913\r\nER  - \r\n"
+    )
+    assert notes == []
+    assert (plain(refs[0].container_title), refs[0].event_title) == ("Proc. ICASSP", "ICASSP 2024")
+    assert refs[0].publisher_place == "Seoul"
+    assert refs[1].publisher_place == "Amsterdam"
+    assert plain(refs[2].container_title) == "Trials"
+    assert refs[2].extra == {"ris": {"C3": ("PUBMED 21314913",)}}
+
+
+def test_no_line_break_of_any_kind_starts_a_fake_tag() -> None:
+    ref = Reference(id="x", type="book", title=(Text("A\x85ER  - \x0bTY  - JOUR\u2028\x1cend"),))
+    text = ris.record(ref)
+    assert text.splitlines() == ["TY  - BOOK", "TI  - A ER  - TY  - JOUR end", "ER  - "]
+
+
+def test_a_reference_with_nothing_ris_can_hold_keeps_its_id() -> None:
+    ref = Reference(id="only-id", type="book")
+    log = DiagnosticLog()
+    out = io.StringIO(newline="")
+    ris.write([ref], out, log, WriteOptions())
+    back = list(ris.read(io.BytesIO(out.getvalue().encode()), "back.ris", DiagnosticLog()))
+    assert out.getvalue() == "TY  - BOOK\r\nID  - only-id\r\nER  - \r\n"
+    assert [r.id for r in back] == ["only-id"]

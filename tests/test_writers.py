@@ -71,7 +71,7 @@ def test_bibtex_entry_exact() -> None:
         "  abstract = {Uses $\\ell^1$ \\& 50\\% of \\{braces\\}.\nSecond paragraph.}\n"
         "}\n"
     )
-    assert notes == []
+    assert notes == ["<input>: info[BIB002] day 1 of the date has no classic BibTeX field; dropped"]
 
 
 def test_bibtex_parses_back_to_the_same_values() -> None:
@@ -203,3 +203,18 @@ def test_model_item_types_are_the_schema_enum() -> None:
 
     schema = json.loads(corpus_file("csljson/schema/csl-data.json").read_text(encoding="utf-8"))
     assert set(schema["items"]["properties"]["type"]["enum"]) == ITEM_TYPES
+
+
+def test_keys_are_unique_ignoring_case() -> None:
+    upper = Reference(id="a", type="book", title=(Text("x"),), citation_key="Smith2020")
+    lower = Reference(
+        id="b",
+        type="book",
+        title=(Text("y"),),
+        citation_key="smith2020",
+        author=(Name(family="Smith"),),
+        issued=Date(parts=((2020,),)),
+    )
+    text, _ = write(bibtex.write, [upper, lower])
+    keys = [line.split("{", 1)[1].rstrip(",") for line in text.splitlines() if line.startswith("@")]
+    assert keys == ["Smith2020", "smith2020y"]

@@ -23,10 +23,13 @@ import orjson
 from . import __version__
 from .convert import Result, UsageError, convert
 from .diagnostics import Diagnostic, DiagnosticLog, Severity
+from .formats import ris
 from .options import WriteOptions
 from .registry import formats, readers, writers
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+#: Diagnostics that mean the command could not do what was asked: exit 2, like a usage error.
+USAGE_CODES = ("IO001", "IO002", "IEEE004")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="IEEE writers: render with another CSL style (a path or a name from styles/)",
     )
     conv.add_argument(
+        "--ris-profile",
+        choices=list(ris.PROFILES),
+        default="default",
+        help="RIS: choose the tags for one consumer (default: what all the big tools import)",
+    )
+    conv.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=_cores(),
+        metavar="N",
+        help="worker processes (default: all cores); the output is the same for any N",
+    )
+    conv.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -97,6 +114,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("formats", help="list the formats citeport reads and writes")
     return parser
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, not {value!r}")
+    return jobs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,6 +189,7 @@ def _convert(args: argparse.Namespace) -> int:
         full_journal_names=args.full_journal_names,
         abbreviations=args.abbreviations,
         style=args.style,
+        ris_profile=args.ris_profile,
     )
     output = sys.stdout if args.output == "-" else args.output
     try:
@@ -166,13 +201,14 @@ def _convert(args: argparse.Namespace) -> int:
             options=options,
             log=log,
             progress=bar.update if bar else None,
+            jobs=args.jobs,
         )
     finally:
         if bar is not None:
             bar.close()
     if not args.quiet:
         sys.stderr.write(_summary(result) + "\n")
-    if log.by_code.get("IO001") or log.by_code.get("IO002"):
+    if any(log.by_code.get(code) for code in USAGE_CODES):
         return EXIT_USAGE
     if log.errors or (args.strict and log.warnings):
         return EXIT_ERRORS
@@ -188,7 +224,8 @@ def _summary(result: Result) -> str:
         if n
     ]
     tail = f" ({', '.join(counts)})" if counts else ""
-    return f"citeport: {', '.join(parts)}{tail}"
+    withheld = f"; {result.withheld} not written: an input failed" if result.withheld else ""
+    return f"citeport: {', '.join(parts)}{tail}{withheld}"
 
 
 class _ProgressBar:
@@ -197,6 +234,7 @@ class _ProgressBar:
     def __init__(self, total: int | None) -> None:
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: -j forks worker processes
         self._bar = tqdm(
             total=total,
             unit="B",

@@ -1,7 +1,9 @@
 """Read -> write, as a library: the functions behind the CLI, usable from Python.
 
 Nothing here prints. Problems are reported to a `DiagnosticLog`, returned in the `Result`:
-an unreadable input is an IO001 error and the other inputs are still converted.
+an unreadable input is an IO001 error and the other inputs are still read. Written to a
+stream, their conversion is kept; written to a file (`output` a path), nothing is written,
+since a run that failed must not leave an output that looks complete (`Result.withheld`).
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .diagnostics import DiagnosticLog, Location
+from . import parallel
+from .diagnostics import Diagnostic, DiagnosticLog, Location
 from .model import Reference
 from .options import WriteOptions
 from .registry import FormatInfo, detect, find
@@ -41,6 +45,7 @@ class Result:
     written: int = 0
     log: DiagnosticLog = field(default_factory=DiagnosticLog)
     text: str | None = None
+    withheld: str = ""  # the output file left unwritten because an input failed
 
     @property
     def skipped(self) -> int:
@@ -117,43 +122,65 @@ def convert(
     options: WriteOptions | None = None,
     log: DiagnosticLog | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> Result:
     """Convert input files to one output in format `to`.
 
     `output` may be a path (written atomically: a failed run leaves no partial file), a text
     stream, or None to get the text back in `Result.text`. `"-"` as an input reads stdin.
     `progress`, if given, is called now and then with (records read, input bytes read).
+    `jobs` > 1 converts in that many worker processes (`citeport.parallel`), with the same
+    output and diagnostics as a serial run.
     """
     result = Result(log=log if log is not None else DiagnosticLog())
-    writer_for(to)
+    info = writer_for(to)
     paths = [os.fspath(p) for p in inputs]
     if isinstance(output, (str, os.PathLike)) and os.fspath(output) != "-":
         _refuse_overwriting_input(os.fspath(output), paths)
-    counter = _ByteCounter()
+    options = options or WriteOptions()
 
-    def counted() -> Iterator[Reference]:
-        for ref in _read_all(paths, from_format, result.log, counter):
-            result.read += 1
-            if progress is not None and not result.read % PROGRESS_EVERY:
+    def serial(out: IO[str]) -> int:
+        counter = _ByteCounter()
+
+        def counted() -> Iterator[Reference]:
+            for ref in _read_all(paths, from_format, result.log, counter):
+                result.read += 1
+                if progress is not None and not result.read % PROGRESS_EVERY:
+                    progress(result.read, counter.total)
+                yield ref
+            if progress is not None:
                 progress(result.read, counter.total)
-            yield ref
-        if progress is not None:
-            progress(result.read, counter.total)
 
+        return write(counted(), out, to, result.log, options)
+
+    def in_parallel(out: IO[str]) -> int:
+        seen = [0]
+
+        def done(records: int, size: int) -> None:
+            result.read += records
+            seen[0] += size
+            if progress is not None:
+                progress(result.read, seen[0])
+
+        work = parallel.tasks(open_inputs(paths, from_format))
+        return parallel.run(work, to, out, result.log, options, jobs, done)
+
+    run = in_parallel if jobs > 1 and info.records is not None else serial
     if output is None:
         buffer = io.StringIO(newline="")
-        result.written = write(counted(), buffer, to, result.log, options)
+        result.written = run(buffer)
         result.text = buffer.getvalue()
     elif isinstance(output, (str, os.PathLike)):
         try:
             with atomic_output(os.fspath(output)) as out:
-                result.written = write(counted(), out, to, result.log, options)
+                result.written = run(out)
                 if result.log.by_code.get("IO001") or result.log.by_code.get("IO002"):
                     raise _InputFailed
-        except _InputFailed:
-            pass  # an input could not be read: the output file is left as it was
+        except _InputFailed:  # an input could not be read: the output file is left as it was
+            result.withheld = os.fspath(output)
+            result.written = 0
     else:
-        result.written = write(counted(), output, to, result.log, options)
+        result.written = run(output)
     return result
 
 
@@ -184,26 +211,66 @@ class _CountingStream(io.RawIOBase):
         return size
 
 
-def _read_all(
-    paths: list[str], fmt: str | None, log: DiagnosticLog, counter: _ByteCounter
-) -> Iterator[Reference]:
-    import sys
+@dataclass(slots=True)
+class Input:
+    """One input, opened and recognised, or the diagnostic that says why it is not."""
 
+    path: str
+    source: str
+    stream: io.BufferedReader | None = None
+    info: FormatInfo | None = None
+    failure: Diagnostic | None = None
+
+
+def open_inputs(
+    paths: list[str],
+    fmt: str | None,
+    wrap: Callable[[IO[bytes]], Any] | None = None,
+) -> Iterator[Input]:
+    """Open each input in turn and recognise its format; `-` is stdin.
+
+    A file is closed when the consumer asks for the next one. `wrap` may wrap the raw stream
+    (the byte counter of the progress bar).
+    """
     for path in paths:
         source = "<stdin>" if path == "-" else path
         try:
             raw = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
-            log.report("IO001", f"cannot read input: {exc.strerror or exc}", Location(path))
+            message = f"cannot read input: {exc.strerror or exc}"
+            yield Input(path, source, failure=Diagnostic.make("IO001", message, Location(path)))
             continue
-        stream = io.BufferedReader(_CountingStream(raw, counter), buffer_size=1 << 16)
         try:
-            yield from read_stream(stream, source, log, fmt)
-        except UsageError as exc:
-            log.report("IO002", str(exc), Location(source))
+            stream = io.BufferedReader(wrap(raw) if wrap else raw, buffer_size=1 << 16)
+            head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
+            if not head.strip():
+                message = "input is empty: no records"
+                yield Input(
+                    path, source, failure=Diagnostic.make("IO003", message, Location(source))
+                )
+                continue
+            try:
+                info = reader_for(fmt, source, head)
+            except UsageError as exc:
+                yield Input(
+                    path, source, failure=Diagnostic.make("IO002", str(exc), Location(source))
+                )
+                continue
+            yield Input(path, source, stream, info)
         finally:
             if path != "-":
                 raw.close()
+
+
+def _read_all(
+    paths: list[str], fmt: str | None, log: DiagnosticLog, counter: _ByteCounter
+) -> Iterator[Reference]:
+    for item in open_inputs(paths, fmt, lambda raw: _CountingStream(raw, counter)):
+        if item.failure is not None:
+            log.add(item.failure)
+            continue
+        assert item.info is not None and item.info.reader is not None and item.stream
+        yield from item.info.reader(item.stream, item.source, log)
 
 
 def _refuse_overwriting_input(output: str, inputs: list[str]) -> None:

@@ -15,7 +15,13 @@ from typing import Any
 
 
 class Severity(IntEnum):
-    """How bad a diagnostic is. ERROR means a record was lost from the output."""
+    """How bad a diagnostic is.
+
+    ERROR: something the input clearly holds could not be converted (a broken entry of a
+    format with explicit record syntax, a reference a writer could not render) or an input
+    could not be read at all. WARNING: input that is not a record (a stray line), or data
+    dropped or changed on a guess. INFO: a repair that keeps the meaning.
+    """
 
     INFO = 10
     WARNING = 20
@@ -61,6 +67,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Writers
     "BIB001": (Severity.WARNING, "character has no LaTeX spelling; kept as UTF-8"),
     "BIB002": (Severity.INFO, "field not expressible in BibTeX; dropped"),
+    "BIB004": (Severity.INFO, "fields kept from another format have no BibTeX field; dropped"),
+    "BIB005": (Severity.WARNING, "math that could break the document or run commands; as text"),
+    "BIB003": (
+        Severity.INFO,
+        "value has no BibTeX form of its own; written in the nearest (type as @misc, "
+        "dropping particle with the family name)",
+    ),
     # BibTeX / BibLaTeX reader
     "BIB101": (Severity.ERROR, "entry cannot be parsed (syntax error); skipped"),
     "BIB102": (Severity.ERROR, "duplicate citation key; the first entry is kept, this one skipped"),
@@ -72,6 +85,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "BIB108": (Severity.WARNING, "date or month cannot be parsed; kept as text or dropped"),
     "BIB109": (Severity.INFO, "@preamble not kept (it has no place in the model)"),
     "RIS001": (Severity.INFO, "field not expressible in RIS; dropped"),
+    "RIS009": (Severity.INFO, "field the RIS profile's target reads no tag for; dropped"),
+    "RIS010": (Severity.WARNING, "reference holds nothing RIS can write; left out"),
+    "RIS011": (Severity.INFO, "fields kept from another format have no RIS tag; dropped"),
     # RIS and MEDLINE readers
     "RIS002": (Severity.WARNING, "record has no ER; it ends at the next TY or the end of input"),
     "RIS003": (Severity.WARNING, "record has no TY; read as a generic document"),
@@ -124,6 +140,11 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}[{self.code}] {self.message}"
 
+    @classmethod
+    def make(cls, code: str, message: str, location: Location) -> Diagnostic:
+        """A diagnostic with its code's own severity."""
+        return cls(code, CODES[code][0], message, location)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for `--report json`)."""
         loc = self.location
@@ -172,6 +193,13 @@ class DiagnosticLog:
         self.counts[diag.severity] += 1
         self.by_code[code] = self.by_code.get(code, 0) + 1
         return diag
+
+    def add(self, diag: Diagnostic, skipped: bool = False) -> None:
+        """Record a diagnostic made elsewhere (a worker process, an input check)."""
+        if skipped:
+            self.skip(diag.code, diag.message, diag.location)
+        else:
+            self.report(diag.code, diag.message, diag.location, diag.severity)
 
     def skip(self, code: str, message: str, location: Location) -> Diagnostic:
         """Record that a whole record (or input line) was left out, and why."""

@@ -53,26 +53,36 @@ def base_key(ref: Reference) -> str:
 
 
 class CitationKeys:
-    """Hands out unique citation keys, in order, for one output."""
+    """Hands out unique citation keys, in order, for one output.
 
-    __slots__ = ("_used",)
+    Keys are unique ignoring case, as BibTeX and biber compare them: `Smith2020` and
+    `smith2020` would be one entry to them.
+    """
+
+    __slots__ = ("_next", "_used")
 
     def __init__(self) -> None:
         self._used: set[str] = set()
+        self._next: dict[str, int] = {}
 
     def assign(self, ref: Reference) -> str:
         """The key for `ref`: its own key when valid and free, else a generated one."""
-        given = ref.citation_key
-        if given and _VALID_KEY.match(given) and given not in self._used:
-            self._used.add(given)
+        return self.assign_parts(ref.citation_key, base_key(ref))
+
+    def assign_parts(self, given: str, base: str) -> str:
+        """The key for a reference whose own key is `given` and generated key `base`."""
+        used = self._used
+        if given and _VALID_KEY.match(given) and given.casefold() not in used:
+            used.add(given.casefold())
             return given
-        base = base_key(ref)
         key = base
-        n = 0
-        while key in self._used:
-            key = base + _suffix(n)
-            n += 1
-        self._used.add(key)
+        if key in used:  # generated keys are lower case already
+            n = self._next.get(base, 0)  # resume where this base's suffixes stopped
+            while key in used:
+                key = base + _suffix(n)
+                n += 1
+            self._next[base] = n
+        used.add(key)
         return key
 
 

@@ -16,9 +16,11 @@ class WriteOptions:
             IEEE's list and ISO 4.
         style: IEEE writers: another CSL style (a path, or a name from styles/) rendered
             through the same citeproc-py path.
+        ris_profile: RIS only: the consumer the tags are chosen for (`ris.PROFILES`).
     """
 
     unicode: bool = False
     full_journal_names: bool = False
     abbreviations: str | None = None
     style: str | None = None
+    ris_profile: str = "default"

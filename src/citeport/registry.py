@@ -19,6 +19,7 @@ from typing import IO, Protocol
 from .diagnostics import DiagnosticLog
 from .model import Reference
 from .options import WriteOptions
+from .records import RecordWriter
 
 
 class Reader(Protocol):
@@ -48,6 +49,11 @@ class FormatInfo:
     sniff: Callable[[bytes], int] | None = None
     extensions: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    #: The writer as a per-record renderer (`citeport.records`): what `-j` runs in workers.
+    records: RecordWriter | None = None
+    #: Every line is a record on its own: the reader takes `first_line=` and `-j` may read a
+    #: file as chunks of lines in several processes.
+    splittable: bool = False
 
 
 #: The modules of the built-in formats, in the order `citeport formats` lists them. Each

@@ -9,6 +9,11 @@ const CSL = require(process.env.CITEPROC_JS || "citeproc");
 const [styleFile, itemsFile] = process.argv.slice(2);
 const style = fs.readFileSync(styleFile, "utf8");
 const items = JSON.parse(fs.readFileSync(itemsFile, "utf8"));
+// The official style is CSL 1.0 and reads the event's name as `event` (CSL 1.0.2 spells it
+// `event-title`, which citeproc-js 2.4 does not map back): give it the 1.0 spelling too.
+for (const item of items) {
+  if (item["event-title"] && !item.event) item.event = item["event-title"];
+}
 const byId = Object.fromEntries(items.map((item) => [item.id, item]));
 const localeFile = process.env.CSL_LOCALE;
 

@@ -33,6 +33,7 @@ import orjson
 
 from ..dates import parse_iso
 from ..diagnostics import DiagnosticLog, Location
+from ..ids import normalise_doi
 from ..markup import html, mathml
 from ..markup.tex import restore_backslashes
 from ..model import Date, Name, Provenance, Reference
@@ -78,7 +79,6 @@ MAPPED = frozenset(
 
 #: Mapped fields whose value must be text; anything else is kept in extra and reported.
 _TEXT_FIELDS = ("doi", "DOIUrl", "url", "openAccessPdf", "abstract")
-_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _VOLUME_PAREN = re.compile(r"^\s*([^\s(]+)\s*\(\s*([^)]+?)\s*\)\s*$")
 _PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)\s*$")
 
@@ -97,9 +97,15 @@ def sniff(head: bytes) -> int:
     return 0
 
 
-def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
-    """Yield one `Reference` per good line of `stream`; report and skip the rest."""
-    for number, raw in enumerate(_lines(stream), start=1):
+def read(
+    stream: IO[bytes], source: str, log: DiagnosticLog, first_line: int = 1
+) -> Iterator[Reference]:
+    """Yield one `Reference` per good line of `stream`; report and skip the rest.
+
+    `first_line` is the line number of the stream's first line in its file: each line is
+    independent, so `-j` reads a file as chunks of lines in several processes.
+    """
+    for number, raw in enumerate(_lines(stream), start=first_line):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         line = raw.strip()
@@ -225,7 +231,7 @@ def _reference(
         issue=issue,
         page=page,
         issued=_date(obj.get("publicationDate"), where, log),
-        doi=_doi(obj.get("doi")) or _doi(obj.get("DOIUrl")),
+        doi=_doi(obj, extra),
         url=url,
         abstract=abstract,
         extra={NAME: extra} if extra else {},
@@ -370,10 +376,14 @@ def _type(value: Any, container: RichText, where: Location, log: DiagnosticLog) 
     return default
 
 
-def _doi(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        return ""
-    return _DOI_PREFIX.sub("", value.strip())
+def _doi(obj: dict[str, Any], extra: dict[str, Any]) -> str:
+    """The bare DOI from `doi`, else from `DOIUrl`; a `DOIUrl` naming another DOI is kept."""
+    doi, url = obj.get("doi"), obj.get("DOIUrl")
+    bare = normalise_doi(doi) if isinstance(doi, str) else ""
+    from_url = normalise_doi(url) if isinstance(url, str) else ""
+    if bare and from_url and from_url.lower() != bare.lower():
+        extra["DOIUrl"] = url
+    return bare or from_url
 
 
 def _url(obj: dict[str, Any], extra: dict[str, Any]) -> str:
@@ -392,6 +402,7 @@ FORMATS = (
         "scholarly aggregator JSON lines (authors 'Given Family;...', journal.volume '43 2')",
         reader=read,
         sniff=sniff,
+        splittable=True,
         extensions=(".jsonl", ".ndjson"),
         aliases=("jsonl", "agg"),
     ),

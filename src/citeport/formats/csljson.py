@@ -45,11 +45,11 @@ import orjson
 
 from ..dates import parse_iso
 from ..diagnostics import DiagnosticLog, Location
-from ..keys import CitationKeys
 from ..markup import csl
 from ..model import CSL_VARIABLES, ITEM_TYPES, Date, Name, Provenance, Reference
 from ..names import parse_name
 from ..options import WriteOptions
+from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
 
 NAME = "csljson"
@@ -112,16 +112,7 @@ def write(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write the references as a CSL-JSON array; returns the number written."""
-    keys = CitationKeys()
-    count = 0
-    out.write("[")
-    for ref in refs:
-        out.write(",\n  " if count else "\n  ")
-        item = to_csl(ref, keys.assign(ref))
-        out.write(orjson.dumps(item, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n  "))
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count
+    return write_records(RECORDS, refs, out, log, options)
 
 
 def to_csl(ref: Reference, key: str, render_rich: Any = csl.render) -> dict[str, Any]:
@@ -130,7 +121,15 @@ def to_csl(ref: Reference, key: str, render_rich: Any = csl.render) -> dict[str,
     `render_rich` turns rich text into a string (CSL's HTML subset by default; the IEEE writers
     pass their own).
     """
-    item: dict[str, Any] = {"id": key, "type": ref.type}
+    return _item(_parts(ref, render_rich), key)
+
+
+_Parts = tuple[dict[str, Any], dict[str, Any], str]
+
+
+def _parts(ref: Reference, render_rich: Any = csl.render) -> _Parts:
+    """Everything of the item but what depends on its key: (variables, custom, reader's id)."""
+    item: dict[str, Any] = {"type": ref.type}
     for field_name, variable in CSL_VARIABLES.items():
         value = getattr(ref, field_name)
         if not value:
@@ -148,8 +147,6 @@ def to_csl(ref: Reference, key: str, render_rich: Any = csl.render) -> dict[str,
         else:
             item[variable] = value
     custom: dict[str, Any] = {}
-    if ref.id != key:
-        custom["source-id"] = ref.id
     for namespace, fields in ref.extra.items():
         if namespace != EXTRA:
             custom.update(fields)
@@ -161,10 +158,36 @@ def to_csl(ref: Reference, key: str, render_rich: Any = csl.render) -> dict[str,
                 item[variable] = value
             else:
                 custom[variable] = value
-    item["citation-key"] = key
+    return item, custom, ref.id
+
+
+def _item(parts: _Parts, key: str) -> dict[str, Any]:
+    variables, extra_custom, source_id = parts
+    item: dict[str, Any] = {"id": key, **variables, "citation-key": key}
+    custom = {"source-id": source_id} if source_id != key else {}
+    custom.update(extra_custom)
     if custom:
         item["custom"] = custom
     return item
+
+
+def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> _Parts:
+    return _parts(ref)
+
+
+def _dump(parts: _Parts, key: str, number: int) -> str:
+    text = orjson.dumps(_item(parts, key), option=orjson.OPT_INDENT_2).decode()
+    return "\n  " + text.replace("\n", "\n  ")
+
+
+RECORDS = RecordWriter(
+    _render,
+    _dump,
+    before="[",
+    separator=",",
+    after=lambda count: "\n]\n" if count else "]\n",
+    keyed=True,
+)
 
 
 def name(value: Name) -> dict[str, str]:
@@ -769,6 +792,7 @@ FORMATS = (
         "CSL-JSON (Zotero, pandoc, citation-js)",
         reader=read,
         writer=write,
+        records=RECORDS,
         sniff=sniff,
         extensions=(".json",),
         aliases=("csl-json", "csl"),

@@ -16,8 +16,10 @@ text between records ("Record #3 of 18", "6.") are accepted; the text is reporte
 | `T2`, `JF` (`JO` alone)     | `container_title` (`T2` of a book is its series)             |
 | `J2`, `JA`, `J1` (`JO` beside a full name) | `container_title_short`                       |
 | `T3`                        | `collection_title`                                           |
+| `C3` of a conference paper | `container_title` (its `T2` is then `event_title`; Zotero)   |
 | `ST`                        | `title_short`                                                |
 | `PY`, `Y1`, `DA`            | `issued`: `YYYY/MM/DD/other`; `DA` refines `PY` of its year  |
+| `Y2`                        | `accessed` (a `YYYY/MM/DD/` date; else kept in `extra`)      |
 | `SP`, `EP`                  | `page` (`SP` may hold the whole range)                       |
 | `VL`, `IS`, `M1`, `ET`      | `volume`, `issue`, `number`, `edition`                       |
 | `DO` (else a DOI in `M3`, or a doi.org link) | `doi`                                       |
@@ -25,7 +27,8 @@ text between records ("Record #3 of 18", "6.") are accepted; the text is reporte
 | `AB`, `N2`                  | `abstract`                                                   |
 | `KW`                        | `keyword` (one per tag or line)                              |
 | `SN`                        | `isbn` (book types, ISBN-shaped) or `issn`                   |
-| `PB`, `CY`, `LA`, `M3`, `N1` | `publisher`, `publisher_place`, `language`, `genre`, `note` |
+| `PB`, `CY` (else `PP`)      | `publisher`, `publisher_place`                               |
+| `LA`, `M3`, `N1`            | `language`, `genre`, `note`                                  |
 | everything else, repeats    | `extra["ris"]` {tag: values} (`ID` also gives `id`)          |
 
 Writer (`write`): the tags that Zotero, EndNote and Mendeley all import the same way.
@@ -53,19 +56,34 @@ Writer (`write`): the tags that Zotero, EndNote and Mendeley all import the same
 Other populated fields (`container_author`, `pmid`, `event_title`, ...) have no tag all three
 managers read; each is reported (`RIS001`). Lines end in CRLF, as the RIS specification asks.
 A value never contains a line break (it would start a fake tag): line breaks become spaces.
+
+Profiles (`PROFILES`; `record(ref, profile)`): the default above, and one per consumer that
+reads some tags its own way, each difference checked in that consumer's import filter. A field
+a profile cannot place is left out and reported (`RIS009`).
+
+| profile    | differences from the default (why: `Profile.why`)                        |
+|------------|--------------------------------------------------------------------------|
+| `endnote`  | web page `TY  - WEB`                                                     |
+| `zotero`   | a conference paper's proceedings title in `C3` (`T2`: conference name)  |
+| `mendeley` | conference paper `CONF`; `PY` only (Mendeley reads `DA` as accessed)     |
+| `jabref`   | `CONF`; editors `ED`, translators `TA`, no `A3` (JabRef makes `A2`-`A4`  |
+|            | authors); book and proceedings titles `BT`; one `Y1` date; no `J2`, `Y2` |
+| `pandoc`   | web page `TY  - WEB` (pandoc has no `ELEC`); place `PP` (it reads no `CY`) |
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from typing import IO
 
 from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..names import parse_name
 from ..options import WriteOptions
+from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
 from ..richtext import plain, text
 
@@ -110,7 +128,93 @@ UNWRITTEN = (
     "container_author", "chapter_number", "number_of_pages", "section", "medium", "status",
     "available_date", "event_title", "event_place", "event_date", "pmid", "pmcid",
 )  # fmt: skip
-_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+#: Model field -> RIS tag, as the default profile writes it (`issued` and `page` aside).
+TAGS: dict[str, str] = {
+    "author": "AU", "editor": "A2", "collection_editor": "A3", "translator": "A4",
+    "title": "TI", "title_short": "ST", "container_title": "T2", "container_title_short": "J2",
+    "collection_title": "T3", "accessed": "Y2", "volume": "VL", "issue": "IS", "number": "M1",
+    "genre": "M3", "edition": "ET", "publisher": "PB", "publisher_place": "CY", "issn": "SN",
+    "isbn": "SN", "doi": "DO", "url": "UR", "language": "LA", "abstract": "AB", "keyword": "KW",
+    "note": "N1",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """What one consumer needs written differently from the default RIS record.
+
+    Attributes:
+        target: the program that reads the output (for help texts and diagnostics).
+        types: CSL type -> `TY`, over `TYPES`.
+        tags: model field -> tag, over `TAGS`; None: every tag the target reads for it would
+            land in the wrong field, so it is not written (and reported, `RIS009`).
+        container: CSL type -> the tag of `container_title` for that type, instead of `T2`.
+        date: `"PY DA"` (the year, then the full `YYYY/MM/DD/other` date), `"PY"` (the year
+            only: the target reads `DA` as another date) or `"Y1"` (one full date, the tag
+            the target ranks first).
+        why: the source of each difference (the target's import filter).
+    """
+
+    target: str
+    types: Mapping[str, str] = _field(default_factory=dict)
+    tags: Mapping[str, str | None] = _field(default_factory=dict)
+    container: Mapping[str, str] = _field(default_factory=dict)
+    date: str = "PY DA"
+    why: str = ""
+
+
+#: The RIS writer's profiles by name (`--ris-profile NAME`). `default` is what Zotero, EndNote
+#: and Mendeley all import alike; the others change only what their target reads differently,
+#: each difference checked in the target's import filter (`why`).
+PROFILES: dict[str, Profile] = {
+    "default": Profile(target="Zotero, EndNote, Mendeley"),
+    "endnote": Profile(
+        target="EndNote",
+        types={"webpage": "WEB"},
+        why="EndNote's web page type is WEB (not in the RIS specification; Zotero's RIS import "
+        "notes it as EndNote's). EndNote writes and reads IS for the issue (its exports in the "
+        "asreview corpus); the M1 issue Zotero still reads is an old EndNote habit.",
+    ),
+    "zotero": Profile(
+        target="Zotero",
+        container={"paper-conference": "C3"},
+        why="Zotero's RIS import reads T2 of a conference paper as the conference name and C3 "
+        "as the proceedings title (its CSL container-title).",
+    ),
+    "mendeley": Profile(
+        target="Mendeley",
+        types={"paper-conference": "CONF"},
+        date="PY",
+        why="Mendeley reads DA as the access date and knows CONF, not CPAPER (its import table "
+        "as published by third parties; Mendeley's own exports write PY/Y1 and CONF).",
+    ),
+    "jabref": Profile(
+        target="JabRef",
+        types={"paper-conference": "CONF"},
+        tags={
+            "editor": "ED",
+            "translator": "TA",
+            "collection_editor": None,
+            "container_title_short": None,
+            "accessed": None,
+        },
+        container={"paper-conference": "BT", "chapter": "BT"},
+        date="Y1",
+        why="JabRef's RisImporter reads CONF (CPAPER becomes misc); folds A2-A4 into the "
+        "authors (ED is the editor, TA the translator); takes the booktitle only from BT (T2 "
+        "and J2 become the journal); ranks Y1 first and takes the month from that tag only, and "
+        "takes the year from Y2 (the access date) when nothing ranks higher.",
+    ),
+    "pandoc": Profile(
+        target="pandoc",
+        types={"webpage": "WEB"},
+        tags={"publisher_place": "PP"},
+        why="pandoc's RIS reader knows WEB but not ELEC (a web page becomes misc) and reads "
+        "the place of publication from PP, not CY.",
+    ),
+}
+#: Every character Python's `str.splitlines` (and so many readers) breaks a line at.
+_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _PAGE_RANGE = re.compile(r"^([^-–]+?)\s*[-–]+\s*(.+)$")
 CRLF = "\r\n"
 
@@ -119,20 +223,31 @@ def write(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write each reference as one RIS record; returns the number written."""
-    count = 0
-    for ref in refs:
-        if count:
-            out.write(CRLF)
-        out.write(record(ref))
-        for field in UNWRITTEN:
-            if getattr(ref, field):
-                log.report(
-                    "RIS001",
-                    f"{field} has no RIS tag; dropped",
-                    Location(_source(ref), _line(ref), ref.id, field),
-                )
-        count += 1
-    return count
+    return write_records(RECORDS, refs, out, log, options)
+
+
+def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | None:
+    """One record's text, with a report for each field RIS has no tag for."""
+    text = record(ref, options.ris_profile, log)
+    where = Location(_source(ref), _line(ref), ref.id)
+    for field in UNWRITTEN:
+        if getattr(ref, field):
+            log.report("RIS001", f"{field} has no RIS tag; dropped", replace(where, field=field))
+    for namespace, fields in ref.extra.items():
+        if namespace != NAME and fields:
+            names = ", ".join(sorted(map(str, fields)))
+            log.report("RIS011", f"{namespace} fields without a RIS tag dropped: {names}", where)
+    if text.count(CRLF) <= 2:  # TY and ER only: a reader would take it for no record at all
+        log.report("RIS010", "reference holds nothing RIS can write; left out", where)
+        return None
+    return text
+
+
+def _as_is(payload: str, key: str, number: int) -> str:
+    return payload
+
+
+RECORDS = RecordWriter(render=_render, finish=_as_is, separator=CRLF)
 
 
 def _source(ref: Reference) -> str:
@@ -143,37 +258,71 @@ def _line(ref: Reference) -> int | None:
     return ref.provenance.line if ref.provenance else None
 
 
-def record(ref: Reference) -> str:
-    """One RIS record, from `TY` to `ER`, each line ending in CRLF."""
-    lines: list[str] = [f"TY  - {TYPES.get(ref.type, 'GEN')}"]
+def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None = None) -> str:
+    """One RIS record, from `TY` to `ER`, each line ending in CRLF.
 
-    def tag(name: str, value: str) -> None:
-        if value:
-            lines.append(f"{name}  - {_one_line(value)}")
+    Args:
+        ref: the reference to write.
+        profile: a name in `PROFILES`: the tags its target program reads.
+        log: where to report the fields the profile leaves out (`RIS009`); the fields RIS
+            has no tag for at all (`UNWRITTEN`) are the caller's to report (`RIS001`).
 
-    for name in ref.author:
-        tag("AU", _name(name))
-    for name in ref.editor:
-        tag("A2", _name(name))
-    for name in ref.collection_editor:
-        tag("A3", _name(name))
-    for name in ref.translator:
-        tag("A4", _name(name))
-    tag("TI", plain(ref.title))
-    tag("ST", ref.title_short)
-    tag("T2", plain(ref.container_title))
-    tag("J2", ref.container_title_short)
-    tag("T3", ref.collection_title)
+    Raises:
+        ValueError: `profile` is not in `PROFILES` (a usage error, not bad input).
+    """
+    chosen = PROFILES.get(profile)
+    if chosen is None:
+        raise ValueError(f"unknown RIS profile {profile!r}; one of {', '.join(PROFILES)}")
+    tags = {**TAGS, **chosen.tags}
+    lines: list[str] = [f"TY  - {chosen.types.get(ref.type) or TYPES.get(ref.type, 'GEN')}"]
+
+    def dropped(name: str, what: str) -> None:
+        if log is not None:
+            log.report(
+                "RIS009",
+                f"{name}: {chosen.target} reads {what} (RIS profile {profile!r})",
+                Location(_source(ref), _line(ref), ref.id, name),
+            )
+
+    def tag(name: str, value: str, field_name: str = "") -> None:
+        if not value:
+            return
+        if field_name:
+            mapped = tags[field_name]
+            if mapped is None:
+                dropped(field_name, "no tag for it; dropped")
+                return
+            name = mapped
+        lines.append(f"{name}  - {_one_line(value)}")
+
+    for key in ("author", "editor", "collection_editor", "translator"):
+        for name in getattr(ref, key):
+            tag("", _name(name), key)
+    tag("", plain(ref.title), "title")
+    tag("", ref.title_short, "title_short")
+    container = chosen.container.get(ref.type)
+    if container:
+        tag(container, plain(ref.container_title))
+    else:
+        tag("", plain(ref.container_title), "container_title")
+    tag("", ref.container_title_short, "container_title_short")
+    tag("", ref.collection_title, "collection_title")
     date = ref.issued
     if date is not None and date.year is not None:
-        tag("PY", str(date.year))
-        tag("DA", _da(date))
+        if chosen.date == "Y1":
+            tag("Y1", _da(date))
+        else:
+            tag("PY", str(date.year))
+            if chosen.date == "PY DA":
+                tag("DA", _da(date))
+            elif len(date.parts[0]) > 1 or len(date.parts) > 1 or date.season:
+                dropped("issued", f"only the year; {_da(date)!r} written as PY {date.year}")
     elif date is not None and date.literal:
-        tag("PY", date.literal)
+        tag("Y1" if chosen.date == "Y1" else "PY", date.literal)
     if ref.accessed is not None and ref.accessed.year is not None:
-        tag("Y2", _da(ref.accessed))
-    tag("VL", ref.volume)
-    tag("IS", ref.issue)
+        tag("", _da(ref.accessed), "accessed")
+    tag("", ref.volume, "volume")
+    tag("", ref.issue, "issue")
     if ref.page:
         match = _PAGE_RANGE.match(ref.page)
         if match:
@@ -181,33 +330,34 @@ def record(ref: Reference) -> str:
             tag("EP", match.group(2))
         else:
             tag("SP", ref.page)
-    tag("M1", ref.number)
-    tag("M3", ref.genre)
-    tag("ET", ref.edition)
-    tag("PB", ref.publisher)
-    tag("CY", ref.publisher_place)
-    tag("SN", ref.issn)
-    tag("SN", ref.isbn)
-    tag("DO", ref.doi)
-    tag("UR", ref.url)
-    tag("LA", ref.language)
-    tag("AB", plain(ref.abstract))
+    for key in ("number", "genre", "edition", "publisher", "publisher_place", "issn", "isbn"):
+        tag("", getattr(ref, key), key)
+    for key in ("doi", "url", "language"):
+        tag("", getattr(ref, key), key)
+    tag("", plain(ref.abstract), "abstract")
     for keyword in ref.keyword:
-        tag("KW", keyword)
-    tag("N1", ref.note)
+        tag("", keyword, "keyword")
+    tag("", ref.note, "note")
     kept = ref.extra.get(NAME, {})
     for key, values in kept.items():
         if isinstance(key, str) and _TAG.match(f"{key}  - ") and key not in ("TY", "ER"):
             for value in values if isinstance(values, (list, tuple)) else (values,):
                 tag(key, str(value))
+    if len(lines) == 1 and ref.id.strip():
+        # Nothing else to say: the reference's id keeps the record from reading back as empty.
+        lines.append(f"ID  - {_BREAKS.sub(' ', ref.id).strip()}")
     lines.append("ER  - ")
     return CRLF.join(lines) + CRLF
 
 
 def _da(date: Date) -> str:
-    """`YYYY/MM/DD/other` (the 2011 specification), season in the last part."""
-    first = date.parts[0]
-    return "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(first)) + "/" + date.season
+    """`YYYY/MM/DD/other` (the 2011 specification: four parts, any but the year may be empty).
+
+    The first date of a range; the season in the last part.
+    """
+    first = [f"{p:02d}" if i else str(p) for i, p in enumerate(date.parts[0][:3])]
+    first += [""] * (3 - len(first))
+    return "/".join(first) + "/" + date.season
 
 
 def _name(name: Name) -> str:
@@ -222,11 +372,8 @@ def _name(name: Name) -> str:
 
 
 def _one_line(value: str) -> str:
-    return (
-        _BREAKS.sub(" ", value).strip()
-        if ("\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value)
-        else value.strip()
-    )
+    """The value on one line: a line break inside a value would start a fake tag."""
+    return _BREAKS.sub(" ", value).strip() if not value.isprintable() else value.strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,9 +630,14 @@ def _reference(
     if kind in _SERIES_T2:
         series = tags.first("T2")
     container, short = _journal(tags, kind)
+    event = ""
+    if kind == "paper-conference" and tags.peek("C3"):
+        # Zotero: C3 is the proceedings title, T2 then the conference name.
+        event, container = container, tags.first("C3")
     if not container and kind != "book":
         container = tags.first("BT")
     issued = _issued(tags, where, log)
+    accessed = _accessed(tags)
     doi = _doi(tags)
     url = tags.first("UR") or tags.first("L2")
     sn = tags.first("SN")
@@ -507,6 +659,7 @@ def _reference(
         translator=_names(tags.all("A4")),
         container_title=text(" ".join(container.split())),
         container_title_short=short,
+        event_title=event,
         collection_title=series or tags.first("T3"),
         volume=tags.first("VL"),
         issue=tags.first("IS"),
@@ -515,8 +668,9 @@ def _reference(
         edition=tags.first("ET"),
         genre=tags.first("M3"),
         issued=issued,
+        accessed=accessed,
         publisher=tags.first("PB"),
-        publisher_place=tags.first("CY"),
+        publisher_place=tags.first("CY", "PP"),
         doi=doi,
         url=url,
         issn=issn,
@@ -586,6 +740,16 @@ def _issued(tags: _Tags, where: Location, log: DiagnosticLog) -> Date | None:
         )
         return Date(literal=py_value)
     return py
+
+
+def _accessed(tags: _Tags) -> Date | None:
+    """`Y2`, the access date (Zotero, EndNote), when it is a date; else it stays in `extra`."""
+    value = tags.peek("Y2")
+    date = _ris_date(value) if value else Date()
+    if not date.parts:
+        return None
+    tags.first("Y2")
+    return date
 
 
 def _ris_date(value: str) -> Date:
@@ -682,6 +846,7 @@ FORMATS = (
         "RIS (Zotero, EndNote, Mendeley, databases)",
         reader=read,
         writer=write,
+        records=RECORDS,
         sniff=sniff,
         extensions=(".ris",),
     ),

@@ -33,6 +33,7 @@ Unknown commands are dropped and their arguments kept (pylatexenc's rule).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
@@ -49,27 +50,48 @@ from pylatexenc.latexwalker import (
 )
 
 from ..richtext import Inline, Math, NoCase, RichText, Style, Styled, Text
+from .tex import unsafe
 
-_ASCII_SPECIAL = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\{",
-        "}": r"\}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-)
-# The conventional BibTeX spellings of common typography (used in both modes).
-_TYPOGRAPHY = str.maketrans(
-    {"\u2013": "--", "\u2014": "---", "\u201c": "``", "\u201d": "''", "\u2018": "`",
-     "\u2019": "'", "\u00a0": "~"}
-)  # fmt: skip
-_NEEDS_ESCAPE = re.compile(r"[\\{}&%$#_~^\u2013\u2014\u201c\u201d\u2018\u2019\u00a0]")
+_ASCII_SPECIAL: dict[str, str] = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+# The conventional BibTeX spellings of common typography (used in both modes). Single quotes are
+# not among them: `'` and `` ` `` read back as themselves, so `’` and `‘` are spelled by name in
+# ASCII mode (`_TEXT_SYMBOLS`) and kept as UTF-8 in Unicode mode.
+_TYPOGRAPHY: dict[str, str] = {
+    "\u2013": "--", "\u2014": "---", "\u201c": "``", "\u201d": "''", "\u00a0": "~"
+}  # fmt: skip
+_ESCAPES = {**_ASCII_SPECIAL, **_TYPOGRAPHY}
+_NEEDS_ESCAPE = re.compile(r"[\\{}&%$#_~^\u2013\u2014\u201c\u201d\u00a0]|--|''|``|[?!]`")
+_LIGATURE_PAIRS = frozenset(("--", "''", "``", "?`", "!`"))
+_NEEDS_TYPOGRAPHY = re.compile(r"[\u2013\u2014\u201c\u201d\u00a0]")
+
+
+def _escape_chars(value: str, table: dict[str, str]) -> str:
+    """Replace characters by their spellings in `table`, keeping ligatures from forming.
+
+    Two hyphens (or quotes) in a row, written or spelled, would read back as a dash (or a
+    typographic quote), and `?` or `!` before a backquote as `¿` or `¡`: an empty group goes
+    between them (`-{}-`).
+    """
+    pieces: list[str] = []
+    for char in value:
+        piece = table.get(char, char)
+        if pieces and pieces[-1][-1] + piece[0] in _LIGATURE_PAIRS:
+            pieces.append("{}")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
 _WORD = re.compile(r"([^\W_]+(?:[-'\u2019.][^\W_]+)*)")
 _STYLE_COMMANDS = {
     "italic": r"\textit",
@@ -86,22 +108,64 @@ _ENCODER = UnicodeToLatexEncoder(
 )
 
 
+#: Text-mode spellings for characters pylatexenc spells in math (`−` as `\\ensuremath{-}`, which
+#: reads back as a hyphen) or by a command it reads back as another character. `\\textminus` and
+#: `\\textperiodcentered` are textcomp symbols, in the LaTeX kernel since 2020.
+_TEXT_SYMBOLS: dict[str, str] = {
+    "\u2212": r"{\textminus}",
+    "\u2019": r"{\textquoteright}",
+    "\u2018": r"{\textquoteleft}",
+    "\u00b7": r"{\textperiodcentered}",
+}
+#: What `parse` reads for commands pylatexenc's latex2text leaves out or maps to another character.
+_SYMBOL_COMMANDS: dict[str, str] = {
+    "textminus": "\u2212",
+    "textperiodcentered": "\u00b7",
+    "textasciicircum": "^",
+}
+#: A non-ASCII character with its combining marks (or an ASCII letter with combining marks).
+_NON_ASCII_CLUSTER = re.compile(r"[^\x00-\x7f][\u0300-\u036f]*|[A-Za-z][\u0300-\u036f]+")
+
+
 @lru_cache(maxsize=8192)
-def _encode_non_ascii(value: str) -> str:
-    return str(_ENCODER.unicode_to_latex(value))
+def spell(cluster: str) -> str | None:
+    """The ASCII LaTeX spelling of one character (with its combining marks), or None.
+
+    A spelling is used only when `parse` reads it back as the same character (its NFC form, for
+    a letter with combining marks): pylatexenc spells a few characters in ways that read back as
+    another one, and those get a text spelling from `_TEXT_SYMBOLS` or none at all.
+    """
+    candidate = _TEXT_SYMBOLS.get(cluster) or str(_ENCODER.unicode_to_latex(cluster))
+    if not candidate.isascii():
+        return None
+    if parse(candidate) != (Text(unicodedata.normalize("NFC", cluster)),):
+        return None
+    return candidate
+
+
+def _spell_all(value: str, unknown: set[str] | None) -> str:
+    def one(match: re.Match[str]) -> str:
+        cluster = match.group()
+        spelled = spell(cluster)
+        if spelled is None:
+            if unknown is not None:
+                unknown.update(c for c in cluster if not c.isascii())
+            return cluster
+        return spelled
+
+    return _NON_ASCII_CLUSTER.sub(one, value)
 
 
 def escape(value: str, ascii_only: bool = True, unknown: set[str] | None = None) -> str:
     """Escape plain text for a BibTeX value; in ASCII mode spell non-ASCII characters as LaTeX.
 
-    Characters without a LaTeX spelling are kept and added to `unknown`.
+    The value reads back (with `parse`) as the same text. Characters without a LaTeX spelling
+    that reads back as themselves are kept as UTF-8 and added to `unknown`.
     """
     if _NEEDS_ESCAPE.search(value):
-        value = value.translate(_ASCII_SPECIAL).translate(_TYPOGRAPHY)
+        value = _escape_chars(value, _ESCAPES)
     if ascii_only and not value.isascii():
-        value = _encode_non_ascii(value)
-        if unknown is not None and not value.isascii():
-            unknown.update(c for c in value if not c.isascii())
+        value = _spell_all(value, unknown)
     return value
 
 
@@ -112,10 +176,9 @@ def escape_non_ascii(value: str, unknown: set[str] | None = None) -> str:
     """
     if value.isascii():
         return value
-    value = _encode_non_ascii(value.translate(_TYPOGRAPHY))
-    if unknown is not None and not value.isascii():
-        unknown.update(c for c in value if not c.isascii())
-    return value
+    if _NEEDS_TYPOGRAPHY.search(value):
+        value = _escape_chars(value, _TYPOGRAPHY)
+    return _spell_all(value, unknown)
 
 
 def needs_protection(word: str, first: bool) -> bool:
@@ -126,7 +189,7 @@ def needs_protection(word: str, first: bool) -> bool:
 
 
 class _Writer:
-    __slots__ = ("ascii_only", "first_word", "out", "protect", "unknown")
+    __slots__ = ("ascii_only", "first_word", "out", "protect", "unknown", "unsafe")
 
     def __init__(self, protect: bool, ascii_only: bool) -> None:
         self.protect = protect
@@ -134,6 +197,7 @@ class _Writer:
         self.first_word = True
         self.out: list[str] = []
         self.unknown: set[str] = set()
+        self.unsafe: list[str] = []
 
     def nodes(self, rich: RichText, protect: bool) -> None:
         for node in rich:
@@ -144,7 +208,12 @@ class _Writer:
                     self.out.append(escape(node.text, self.ascii_only, self.unknown))
                     self.first_word = False
             elif type(node) is Math:
-                self.out.append(f"{{${node.tex}$}}" if protect else f"${node.tex}$")
+                reason = unsafe(node.tex)
+                if reason is not None:  # written as text, so it cannot break or run anything
+                    self.unsafe.append(reason)
+                    self.out.append(escape(f"${node.tex}$", self.ascii_only, self.unknown))
+                else:
+                    self.out.append(f"{{${node.tex}$}}" if protect else f"${node.tex}$")
                 self.first_word = False
             elif type(node) is NoCase:
                 self.out.append("{")
@@ -188,11 +257,22 @@ class _Writer:
 
 
 def render(
-    rich: RichText, *, protect_case: bool = False, ascii_only: bool = True
+    rich: RichText,
+    *,
+    protect_case: bool = False,
+    ascii_only: bool = True,
+    unsafe_math: list[str] | None = None,
 ) -> tuple[str, set[str]]:
-    """Render rich text as a BibTeX value; returns it and the characters kept as UTF-8."""
+    """Render rich text as a BibTeX value; returns it and the characters kept as UTF-8.
+
+    Math whose TeX could break the document or run commands (`tex.unsafe`) is written as
+    escaped text instead; the reason for each is added to `unsafe_math` for the caller to
+    report.
+    """
     writer = _Writer(protect_case, ascii_only)
     writer.nodes(rich, protect_case)
+    if unsafe_math is not None:
+        unsafe_math.extend(writer.unsafe)
     return "".join(writer.out), writer.unknown
 
 
@@ -342,6 +422,8 @@ def _macro(node: LatexMacroNode, out: list[Inline]) -> None:
         _nodes(_arg_nodes(args[-1]), out, top=False)
     elif name in ("(", ")"):
         return
+    elif name in _SYMBOL_COMMANDS:
+        out.append(Text(_SYMBOL_COMMANDS[name]))
     else:
         out.append(Text(_node_text(node)))
 

@@ -47,3 +47,49 @@ def restore_backslashes(tex: str) -> tuple[str, tuple[str, ...]]:
 
     repaired = _LETTER_RUN.sub(fix, tex)
     return repaired, tuple(restored)
+
+
+# Commands that read or write files, define macros or change how TeX reads its input: data
+# never needs them, and in a .bib or a thebibliography they would run on the author's machine.
+_FORBIDDEN = frozenset(
+    """
+    input include InputIfFileExists write immediate openout openin read readline closeout
+    closein csname endcsname def edef gdef xdef let futurelet catcode uccode lccode
+    usepackage RequirePackage documentclass newcommand renewcommand providecommand
+    DeclareRobustCommand newenvironment renewenvironment special jobname endinput
+    makeatletter makeatother output shipout everypar everymath afterassignment aftergroup
+    expandafter noexpand loop directlua luaexec write18 ShellEscape url href
+    """.split()
+)
+_COMMAND = re.compile(r"\\([A-Za-z@]+)")
+
+
+def unsafe(tex: str) -> str | None:
+    """Why this TeX may not be written raw into LaTeX output, or None when it may.
+
+    Math is written as its source between `$`: it must keep its braces balanced, hold no `$`,
+    unescaped `%` or `#` (a comment or a macro parameter would break the document), and call
+    none of the commands that reach outside the formula (`_FORBIDDEN`).
+    """
+    depth = 0
+    escaped = False
+    for char in tex:
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return "unbalanced braces"
+        elif char in "$%#":
+            return f"an unescaped {char!r}"
+    if depth:
+        return "unbalanced braces"
+    for name in _COMMAND.findall(tex):
+        if name in _FORBIDDEN:
+            return f"the command \\{name}"
+    return None

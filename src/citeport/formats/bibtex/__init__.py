@@ -10,7 +10,15 @@ from __future__ import annotations
 from ...registry import FormatInfo
 from .mapping import MONTHS
 from .reader import read, sniff
-from .writer import ENTRY_TYPES, entry, names, write, write_biblatex
+from .writer import (
+    BIBLATEX_RECORDS,
+    BIBTEX_RECORDS,
+    ENTRY_TYPES,
+    entry,
+    names,
+    write,
+    write_biblatex,
+)
 
 __all__ = [
     "ENTRY_TYPES",
@@ -30,6 +38,7 @@ FORMATS = (
         "BibTeX and BibLaTeX (reads both; writes BibTeX for bibtex with IEEEtran.bst)",
         reader=read,
         writer=write,
+        records=BIBTEX_RECORDS,
         sniff=sniff,
         extensions=(".bib", ".bibtex", ".biblatex"),
         aliases=("bib",),
@@ -38,6 +47,7 @@ FORMATS = (
         "biblatex",
         "BibLaTeX (writes UTF-8 BibLaTeX for biber: date, journaltitle, eprint, urldate)",
         writer=write_biblatex,
+        records=BIBLATEX_RECORDS,
         aliases=("blx",),
     ),
 )

@@ -86,7 +86,7 @@ ENTRY_TYPES_IN: dict[str, EntryType] = {
     "mvproceedings": EntryType("book", "booktitle", "publisher"),
     "reference": EntryType("book", "booktitle", "publisher"),
     "mvreference": EntryType("book", "booktitle", "publisher"),
-    "booklet": EntryType("pamphlet", "booktitle", "publisher"),
+    "booklet": EntryType("pamphlet", "howpublished", "publisher"),
     "phdthesis": EntryType("thesis", "booktitle", "school"),
     "mastersthesis": EntryType("thesis", "booktitle", "school"),
     "thesis": EntryType("thesis", "booktitle", "institution"),

@@ -70,7 +70,9 @@ _PARENT_REF = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]?\s*([^}\"]+)", re.IG
 _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _URL_COMMAND = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
 _VERBATIM_ESCAPE = re.compile(r"\\([_%&#$~{}])")
-_SPACE = re.compile(r"\s+")
+#: BibTeX's white space (ASCII only: a no-break space, `~` or U+00A0, is text).
+_WHITE = " \t\r\n\f\v"
+_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _PAGE_DASH = re.compile(r"\s*(?:--+|[\u2010-\u2015])\s*|\s+-\s+")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 _EDTF_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -281,7 +283,7 @@ def _entry(entry: Entry, line: int, offset: int, state: _State) -> Iterator[Refe
         if name in fields:
             continue
         value = _expand(field.value, state, line, key, name)
-        if value.strip():
+        if value.strip(_WHITE):
             fields[name] = value
     if key.lower() in state.wanted:
         state.parents[key.lower()] = (entry_type, dict(fields))
@@ -398,7 +400,7 @@ def _closing(raw: str, start: int, kind: str) -> int:
 
 
 def _squash(value: str) -> str:
-    return _SPACE.sub(" ", value).strip()
+    return _SPACE.sub(" ", value).strip(_WHITE)
 
 
 def _rich(value: str) -> RichText:
@@ -424,7 +426,12 @@ def _verbatim(value: str) -> str:
     match = _URL_COMMAND.match(value)
     if match:
         value = match.group(1)
-    return _VERBATIM_ESCAPE.sub(r"\1", value.strip()).replace("%7B", "{").replace("%7D", "}")
+    return (
+        _VERBATIM_ESCAPE.sub(r"\1", value.strip())
+        .replace("%7B", "{")
+        .replace("%7D", "}")
+        .replace("%5C", "\\")
+    )
 
 
 def _join(base: RichText, sep: str, more: str | None) -> RichText:
@@ -477,9 +484,15 @@ def _split_names(value: str) -> list[str]:
 
 
 def _name(raw: str) -> Name | None:
-    raw = raw.strip().strip(",").strip()
+    raw = raw.strip()
+    # "von Last," and "von Last, Jr," (no First): BibTeX reads every word before the comma as the
+    # family; bibtexparser drops a final comma and reads "First Last", so First is made explicit.
+    last_only = raw.endswith(",") and _top_level_commas(raw) in (1, 2)
+    raw = raw.strip(",").strip()
     if not raw:
         return None
+    if last_only:
+        raw += ", {}"
     if raw.startswith("{") and _closing(raw, 0, "{") == len(raw) - 1:
         inner = raw[1:-1]
         if not inner.startswith("\\"):
@@ -498,6 +511,18 @@ def _name(raw: str) -> Name | None:
         non_dropping_particle=_text(" ".join(parts.von)),
         suffix=_text(" ".join(parts.jr)),
     )
+
+
+def _top_level_commas(value: str) -> int:
+    depth = count = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            count += 1
+    return count
 
 
 def _date(value: str) -> Date | None:

@@ -27,14 +27,15 @@ for are reported (BIB002).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import IO, Literal
 
 from ...diagnostics import DiagnosticLog, Location
-from ...keys import CitationKeys
 from ...markup import latex
 from ...model import Date, Name, Reference
 from ...options import WriteOptions
+from ...records import RecordWriter, write_records
 from ...richtext import RichText
 from .mapping import BIBLATEX_TYPES, BIBTEX_TYPES, ENTRY_TYPES_IN, MONTHS
 
@@ -48,31 +49,34 @@ def write(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write each reference as one classic BibTeX entry; returns the number written."""
-    return _write(refs, out, log, options, "bibtex")
+    return write_records(BIBTEX_RECORDS, refs, out, log, options)
 
 
 def write_biblatex(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write each reference as one BibLaTeX entry (UTF-8, for biber); returns the number."""
-    return _write(refs, out, log, options, "biblatex")
+    return write_records(BIBLATEX_RECORDS, refs, out, log, options)
 
 
-def _write(
-    refs: Iterable[Reference],
-    out: IO[str],
-    log: DiagnosticLog,
-    options: WriteOptions,
-    dialect: Dialect,
-) -> int:
-    keys = CitationKeys()
-    count = 0
-    for ref in refs:
-        if count:
-            out.write("\n")
-        out.write(entry(ref, keys.assign(ref), log, options, dialect))
-        count += 1
-    return count
+#: Stands for the citation key in a rendered entry until the key is known (`records`).
+KEY = "\x00key\x00"
+
+
+def _render_bibtex(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str:
+    return entry(ref, KEY, log, options, "bibtex")
+
+
+def _render_biblatex(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str:
+    return entry(ref, KEY, log, options, "biblatex")
+
+
+def _with_key(payload: str, key: str, number: int) -> str:
+    return payload.replace(KEY, key, 1)
+
+
+BIBTEX_RECORDS = RecordWriter(_render_bibtex, _with_key, separator="\n", keyed=True)
+BIBLATEX_RECORDS = RecordWriter(_render_biblatex, _with_key, separator="\n", keyed=True)
 
 
 def _entry_type(ref: Reference, dialect: Dialect) -> tuple[str, str, str]:
@@ -112,17 +116,37 @@ def entry(
     kept = ref.extra.get("bibtex", {})
     others = str(kept.get("@others", "")).split()
 
+    def escape_text(value: str) -> str:
+        return latex.escape(value, ascii_only, unknown)
+
+    def note(code: str, message: str, field: str) -> None:
+        where = _where(ref)
+        log.report(code, message, Location(where.source, where.line, where.record, field))
+
     def text(name: str, value: str) -> None:
         if value:
-            fields.append((name, latex.escape(value, ascii_only, unknown)))
+            fields.append((name, escape_text(value)))
 
     def rich(name: str, value: RichText, protect: bool = False) -> None:
         if value:
-            rendered, missing = latex.render(value, protect_case=protect, ascii_only=ascii_only)
+            unsafe: list[str] = []
+            rendered, missing = latex.render(
+                value, protect_case=protect, ascii_only=ascii_only, unsafe_math=unsafe
+            )
             unknown.update(missing)
             fields.append((name, rendered))
+            for reason in unsafe:
+                note("BIB005", f"math with {reason} written as text", name)
 
     def people(name: str, value: tuple[Name, ...]) -> None:
+        for person in value:
+            if person.dropping_particle and not person.literal:
+                note(
+                    "BIB003",
+                    f"dropping particle {person.dropping_particle!r} is written as part of "
+                    "the family name",
+                    name,
+                )
         if value:
             written = names(value, ascii_only, unknown)
             if name in others:
@@ -137,6 +161,9 @@ def entry(
             elif value.literal:
                 text(name, value.literal)
 
+    if entry_type == "misc" and ref.type != "document" and "@type" not in kept:
+        note("BIB003", f"type {ref.type!r} has no {_DIALECT_NAME[dialect]} entry type; "
+             "written as @misc", "type")  # fmt: skip
     people("author", ref.author)
     people("editor", ref.editor)
     people("translator", ref.translator)
@@ -148,6 +175,10 @@ def entry(
     if container_field != "series":
         text("series", ref.collection_title)
     issued = ref.issued
+    for date_field, value in (("issued", issued), ("accessed", ref.accessed),
+                              ("event_date", ref.event_date)):  # fmt: skip
+        if value is not None and value.season:
+            note("BIB002", f"season {value.season!r} has no BibTeX field; dropped", date_field)
     if dialect == "biblatex":
         date("date", issued)
     elif issued is not None:
@@ -159,16 +190,28 @@ def entry(
                     fields.append(("date", kept_date))
         elif issued.literal:
             text("year", issued.literal)
-        if issued.month is not None:
+        if issued.month is not None and not 1 <= issued.month <= 12:
+            note("BIB002", f"month {issued.month} is not a month; dropped", "issued")
+        elif issued.month is not None:
             fields.append(("month", MONTHS[issued.month - 1]))
             bare.add("month")
+            if len(issued.parts) == 1 and len(issued.parts[0]) > 2 and "date" not in kept:
+                # No classic field holds a day (IEEEtran.bst and BibTeX's styles know none);
+                # biblatex keeps it in `date`.
+                day = issued.parts[0][2]
+                note("BIB002", f"day {day} of the date has no classic BibTeX field; dropped",
+                     "issued")  # fmt: skip
     text("volume", ref.volume)
     if ref.issue and (ref.number or not ref.type.startswith("article")):
         text("number", ref.number)  # the reader gives `number` to articles only as the issue
         text("issue", ref.issue)
     else:
+        if ref.number and ref.type.startswith("article"):
+            note("BIB003", "an article's number without an issue is written as `number`, "
+                 "which BibTeX reads as the issue", "number")  # fmt: skip
         text("number", ref.issue or ref.number)
-    text("pages", ref.page.replace("-", "--") if "--" not in ref.page else ref.page)
+    if ref.page:  # each run of hyphens is a range dash: `10--23`
+        fields.append(("pages", "--".join(escape_text(part) for part in _HYPHENS.split(ref.page))))
     text("pagetotal", ref.number_of_pages)
     text("chapter", ref.chapter_number)
     text("edition", ref.edition)
@@ -177,6 +220,9 @@ def entry(
     text("type", ref.genre)
     if container_field != "howpublished":
         text("howpublished", ref.medium)
+    elif ref.medium:
+        note("BIB002", f"medium has no field of its own in @{entry_type} (howpublished holds "
+             "the container title); dropped", "medium")  # fmt: skip
     text("eventtitle", ref.event_title)
     text("venue", ref.event_place)
     date("eventdate", ref.event_date)
@@ -198,6 +244,10 @@ def entry(
     text("note", ref.note)
     rich("abstract", ref.abstract)
     _kept_fields(ref, fields, ascii_only, unknown, log, dialect)
+    for namespace, foreign in ref.extra.items():
+        if namespace != "bibtex" and foreign:
+            names_ = ", ".join(sorted(map(str, foreign)))
+            note("BIB004", f"{namespace} fields without a BibTeX field dropped: {names_}", "extra")
     _dropped(ref, log)
     if unknown:
         log.report(
@@ -233,12 +283,6 @@ def _kept_fields(
             continue
         if name in _DATE_FIELDS and name in written:
             continue  # the model's own date, written already
-            log.report(
-                "BIB002",
-                f"kept field {name!r} clashes with a field written from the model; dropped",
-                Location(_where(ref).source, _where(ref).line, ref.id, name),
-            )
-            continue
         if not _balanced(value):
             value = latex.escape(value, ascii_only, unknown)
         elif ascii_only and not value.isascii():
@@ -247,6 +291,8 @@ def _kept_fields(
         written.add(name)
 
 
+_HYPHENS = re.compile("-+")
+_DIALECT_NAME = {"bibtex": "classic BibTeX", "biblatex": "BibLaTeX"}
 _IN_BIBLATEX_DATE = frozenset(("year", "month", "day"))
 _DATE_FIELDS = frozenset(("date", "day"))
 
@@ -311,11 +357,14 @@ def _name(name: Name, ascii_only: bool, unknown: set[str]) -> str:
     if name.literal:
         return f"{{{latex.escape(name.literal, ascii_only, unknown)}}}"
     family = part(name.family)
+    words = family.split()
+    if len(words) > 1 and any(w[:1].islower() or w.startswith("{\\") for w in words):
+        # Else BibTeX reads a lower-case word as a particle (and bibtexparser a word starting
+        # with a special character such as {\O}).
+        family = f"{{{family}}}"
     if name.non_dropping_particle or name.dropping_particle:
         particle = " ".join(p for p in (name.dropping_particle, name.non_dropping_particle) if p)
         family = f"{part(particle)} {family}"
-    elif any(word[:1].islower() for word in family.split()):
-        family = f"{{{family}}}"  # else BibTeX reads a lower-case word as a particle
     pieces = [family]
     if name.suffix:
         pieces.append(part(name.suffix))
@@ -323,11 +372,15 @@ def _name(name: Name, ascii_only: bool, unknown: set[str]) -> str:
         pieces.append(part(name.given))
     elif name.suffix:
         pieces.append("")
+    elif " " in name.family or name.non_dropping_particle or name.dropping_particle:
+        return family + ","  # "von Last,": every word is the family name, none a given name
     return ", ".join(pieces)
 
 
 def _verbatim(value: str) -> str:
-    return value.replace("{", "%7B").replace("}", "%7D")
+    """A verbatim field (url, doi): braces and backslashes, which would unbalance or escape the
+    value's closing brace, are percent-encoded as a URL would have them."""
+    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 def _where(ref: Reference) -> Location:

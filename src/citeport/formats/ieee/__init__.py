@@ -23,13 +23,17 @@ Options read from `WriteOptions` (with defaults until the options exist):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import IO
 
+from citeproc import CitationStylesStyle
+
 from ...diagnostics import DiagnosticLog, Location
-from ...keys import CitationKeys
 from ...model import Reference
 from ...options import WriteOptions
+from ...records import RecordWriter, write_records
 from ...registry import FormatInfo
 from .abbreviations import Abbreviations, TableError, load_table
 from .render import (
@@ -39,6 +43,7 @@ from .render import (
     MARKDOWN,
     TEXT,
     RenderError,
+    Settings,
     StyleError,
     Target,
     load_style,
@@ -49,119 +54,173 @@ from .render import (
 )
 
 
-def _abbreviations(options: WriteOptions, log: DiagnosticLog) -> Abbreviations | None:
+def _abbreviations(options: WriteOptions) -> tuple[Abbreviations | None, str]:
+    """The abbreviations to apply, and the problem with the user's table if any."""
     if options.full_journal_names:
-        return None
+        return None, ""
     table_path = options.abbreviations
     if not table_path:
-        return Abbreviations()
+        return Abbreviations(), ""
     try:
-        return Abbreviations(load_table(table_path))
+        return Abbreviations(load_table(table_path)), ""
     except TableError as exc:
-        log.report("IEEE003", f"{exc}; abbreviation table ignored", Location(str(table_path)))
-        return Abbreviations()
+        return Abbreviations(), f"{exc}; abbreviation table ignored"
 
 
-def _entries(
-    refs: Iterable[Reference], target: Target, log: DiagnosticLog, options: WriteOptions
-) -> Iterator[tuple[int, Reference, str]]:
-    """Render each reference; yields (number, reference, entry) for those that rendered."""
-    style_name = options.style or "ieee"
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every reference of one output is rendered with (loaded once per process)."""
+
+    style: CitationStylesStyle | None
+    settings: Settings | None
+    problems: tuple[tuple[str, str, str], ...]  # (code, message, where) reported once
+
+
+@lru_cache(maxsize=8)
+def _context(style_name: str, full_journal_names: bool, table: str | None) -> _Context:
+    options = WriteOptions(full_journal_names=full_journal_names, abbreviations=table)
+    abbreviations, table_problem = _abbreviations(options)
+    problems = [("IEEE003", table_problem, str(table))] if table_problem else []
     try:
         style = load_style(str(resolve_style(style_name)))
     except StyleError as exc:
-        log.report("IEEE004", f"{exc}; nothing rendered", Location(str(style_name)))
-        return
-    settings = settings_for(style, _abbreviations(options, log))
-    number = 0
-    for ref in refs:
+        problems.append(("IEEE004", f"{exc}; nothing rendered", style_name))
+        return _Context(None, None, tuple(problems))
+    return _Context(style, settings_for(style, abbreviations), tuple(problems))
+
+
+def _context_for(options: WriteOptions) -> _Context:
+    return _context(options.style or "ieee", options.full_journal_names, options.abbreviations)
+
+
+def _start(log: DiagnosticLog, options: WriteOptions) -> None:
+    """Report, once per output, a style or abbreviation table that could not be loaded."""
+    for code, message, where in _context_for(options).problems:
+        log.report(code, message, Location(where))
+
+
+def _renderer(target: Target) -> Callable[[Reference, DiagnosticLog, WriteOptions], str | None]:
+    def render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | None:
+        """The entry without its label, or None when it could not be rendered (reported)."""
+        context = _context_for(options)
+        if context.style is None or context.settings is None:
+            return None
         prov = ref.provenance
         where = Location(prov.source if prov else "", prov.line if prov else None, ref.id)
         try:
-            body, caught = render_one(ref, target, style, settings)
+            body, caught = render_one(ref, target, context.style, context.settings)
         except RenderError as exc:
             log.report("IEEE001", f"citeproc-py failed ({exc}); reference left out", where)
-            yield 0, ref, ""
-            continue
+            return None
         for message in caught:
             log.report("IEEE002", f"citeproc-py: {message}", where)
-        number += 1
-        yield number, ref, body
+        return body
+
+    return render
+
+
+def _text_entry(body: str, key: str, number: int) -> str:
+    return f"[{number}] {body}\n"
+
+
+def _html_entry(body: str, key: str, number: int) -> str:
+    return (
+        f'  <div class="csl-entry"><div class="csl-left-margin">[{number}]</div>'
+        f'<div class="csl-right-inline">{body}</div></div>\n'
+    )
+
+
+def _latex_entry(body: str, key: str, number: int) -> str:
+    return f"\\bibitem{{{key}}}\n{body}\n"
+
+
+def _latex_begin(count: int) -> str:
+    widest = "9" * len(str(count)) if count else "1"
+    return f"\\begin{{thebibliography}}{{{widest}}}\n"
+
+
+def _markdown_entry(body: str, key: str, number: int) -> str:
+    return md_escape(f"[{number}]") + f" {body}\n"
+
+
+TEXT_RECORDS = RecordWriter(_renderer(TEXT), _text_entry, start=_start)
+HTML_RECORDS = RecordWriter(
+    _renderer(HTML),
+    _html_entry,
+    before='<div class="csl-bib-body">\n',
+    after="</div>\n",
+    start=_start,
+)
+#: Keys match the BibTeX writer's for the same input: a reference left out still takes its
+#: key, so the others keep theirs. thebibliography's width needs the count: entries are held.
+_render_latex_ascii, _render_latex_utf8 = _renderer(LATEX), _renderer(LATEX_UTF8)
+
+
+def _render_latex(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | None:
+    render = _render_latex_utf8 if options.unicode else _render_latex_ascii
+    return render(ref, log, options)
+
+
+LATEX_RECORDS = RecordWriter(
+    _render_latex,
+    _latex_entry,
+    before=_latex_begin,
+    after="\\end{thebibliography}\n",
+    keyed=True,
+    hold=True,
+    start=_start,
+)
+MARKDOWN_RECORDS = RecordWriter(_renderer(MARKDOWN), _markdown_entry, separator="\n", start=_start)
 
 
 def write_text(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write numbered IEEE references as plain text, one per line."""
-    count = 0
-    for number, _, body in _entries(refs, TEXT, log, options):
-        if number:
-            out.write(f"[{number}] {body}\n")
-            count = number
-    return count
+    return write_records(TEXT_RECORDS, refs, out, log, options)
 
 
 def write_html(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write numbered IEEE references as an HTML fragment (citeproc-js's markup)."""
-    count = 0
-    out.write('<div class="csl-bib-body">\n')
-    for number, _, body in _entries(refs, HTML, log, options):
-        if number:
-            out.write(
-                f'  <div class="csl-entry"><div class="csl-left-margin">[{number}]</div>'
-                f'<div class="csl-right-inline">{body}</div></div>\n'
-            )
-            count = number
-    out.write("</div>\n")
-    return count
+    return write_records(HTML_RECORDS, refs, out, log, options)
 
 
 def write_latex(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
-    """Write a LaTeX `thebibliography` environment, one `\\bibitem{key}` per reference.
-
-    Keys match the BibTeX writer's for the same input (a reference left out still takes its
-    key, so the others keep theirs).
-    """
-    target = LATEX_UTF8 if options.unicode else LATEX
-    keys = CitationKeys()
-    items: list[str] = []
-    for number, ref, body in _entries(refs, target, log, options):
-        key = keys.assign(ref)
-        if number:
-            items.append(f"\\bibitem{{{key}}}\n{body}\n")
-    widest = "9" * len(str(len(items))) if items else "1"
-    out.write(f"\\begin{{thebibliography}}{{{widest}}}\n")
-    for entry in items:
-        out.write(entry)
-    out.write("\\end{thebibliography}\n")
-    return len(items)
+    """Write a LaTeX `thebibliography` environment, one `\\bibitem{key}` per reference."""
+    return write_records(LATEX_RECORDS, refs, out, log, options)
 
 
 def write_markdown(
     refs: Iterable[Reference], out: IO[str], log: DiagnosticLog, options: WriteOptions
 ) -> int:
     """Write numbered IEEE references as Markdown paragraphs (`\\[1\\] entry`)."""
-    count = 0
-    for number, _, body in _entries(refs, MARKDOWN, log, options):
-        if number:
-            out.write(("\n" if count else "") + md_escape(f"[{number}]") + f" {body}\n")
-            count = number
-    return count
+    return write_records(MARKDOWN_RECORDS, refs, out, log, options)
 
 
 FORMATS = (
-    FormatInfo("ieee", "IEEE references, plain text", writer=write_text, extensions=(".txt",)),
     FormatInfo(
-        "ieee-html", "IEEE references, HTML", writer=write_html, extensions=(".html", ".htm")
+        "ieee",
+        "IEEE references, plain text",
+        writer=write_text,
+        records=TEXT_RECORDS,
+        extensions=(".txt",),
+    ),
+    FormatInfo(
+        "ieee-html",
+        "IEEE references, HTML",
+        writer=write_html,
+        records=HTML_RECORDS,
+        extensions=(".html", ".htm"),
     ),
     FormatInfo(
         "ieee-latex",
         "IEEE references, LaTeX thebibliography",
         writer=write_latex,
+        records=LATEX_RECORDS,
         extensions=(".tex",),
         aliases=("ieee-tex",),
     ),
@@ -169,6 +228,7 @@ FORMATS = (
         "ieee-md",
         "IEEE references, Markdown",
         writer=write_markdown,
+        records=MARKDOWN_RECORDS,
         extensions=(".md",),
         aliases=("ieee-markdown",),
     ),

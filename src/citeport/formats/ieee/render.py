@@ -18,7 +18,8 @@ Before rendering (`prepare`), on the CSL-JSON item:
 - `event-title` -> `event`: citeproc-py 0.11 knows only `event` (it warns on `event-title`).
 - `expand_pages`: `page-range-format="expanded"` is ignored ("1234-40" -> "1234-1240").
 - `ieee_date`: date ranges crash, vanish or come out as "18,–22, Jun. 2023"; an IEEE style
-  gets them as literal text ("Jun. 18–22, 2023", "Jul./Aug. 2023").
+  gets them as literal text ("Jun. 18–22, 2023", "Jul.–Aug. 2023").
+- `_drop_repeated_publisher`: a preprint number naming its repository is not prefixed by it.
 - `_abbreviate`: `container-title-short` from `Abbreviations`; "Proc." for proceedings.
 
 After rendering (`finish_entry`): `fix_label` (second-field-align is ignored; the label is
@@ -53,6 +54,7 @@ from citeproc.source.json import CiteProcJSON
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from ...markup import html, latex
+from ...markup.tex import unsafe
 from ...model import CSL_VARIABLES, Date, Name, Reference
 from ...names import initials
 from ...richtext import Inline, Math, NoCase, RichText, Styled, Text, plain
@@ -244,13 +246,24 @@ def md_render(rich: RichText) -> str:
         if type(node) is Text:
             out.append(md_escape(node.text))
         elif type(node) is Math:
-            out.append(f"${node.tex}$")
+            out.append(_md_math(node.tex))
         elif type(node) is NoCase:
             out.append(md_render(node.children))
         elif type(node) is Styled:
             opener, closer = _MD_STYLES[node.style]
             out.append(opener + md_render(node.children) + closer)
     return "".join(out)
+
+
+_MD_MATH_HTML = str.maketrans({"<": r"\lt ", ">": r"\gt ", "&": r"\&"})
+
+
+def _md_math(tex: str) -> str:
+    """Math for Markdown: `$tex$` when safe, with `< > &` as TeX so no HTML can slip through;
+    unsafe TeX (`markup.tex.unsafe`) as escaped text."""
+    if unsafe(tex) is not None:
+        return md_escape(f"${tex}$").replace("$", "\\$")
+    return f"${tex.translate(_MD_MATH_HTML)}$"
 
 
 def _md_wrap(opener: str, closer: str) -> Callable[[str], str]:
@@ -380,7 +393,7 @@ MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.",
           "Nov.", "Dec.")  # fmt: skip
 
 #: How much of a date each IEEE entry shows (mirrors the date macros of styles/ieee.csl).
-_YEAR_ONLY = frozenset(("book", "chapter", "thesis", "standard", "dataset", "software", "article"))
+_YEAR_ONLY = frozenset(("book", "chapter", "thesis", "standard", "dataset", "software"))
 _FULL_DATE = frozenset(("article-newspaper", "speech", "patent", "webpage", "post", "post-weblog"))
 
 
@@ -404,7 +417,7 @@ def ieee_date(value: Date, depth: int) -> dict[str, Any]:
     """A CSL date for an IEEE style, cut to `depth` parts (1 year, 2 month, 3 day).
 
     A range whose ends differ at that depth becomes literal text in IEEE's form: "2022–2023",
-    "Jul./Aug. 2023" (two-month issue), "Dec. 2022–Jan. 2023", "Jun. 18–22, 2023",
+    "Jul.–Aug. 2023" (two-month issue), "Dec. 2022–Jan. 2023", "Jun. 18–22, 2023",
     "Jun. 28–Jul. 2, 2023"; one that does not becomes its first date.
     """
     out: dict[str, Any] = {}
@@ -431,7 +444,7 @@ def _ieee_range(start: tuple[int, ...], end: tuple[int, ...]) -> str:
     if start[0] != end[0] or len(start) == 1:
         return f"{_ieee_one(start)}{dash}{_ieee_one(end)}"
     if len(start) == 2:
-        return f"{MONTHS[start[1] - 1]}/{MONTHS[end[1] - 1]} {start[0]}"
+        return f"{MONTHS[start[1] - 1]}{dash}{MONTHS[end[1] - 1]} {start[0]}"
     if start[1] == end[1]:
         return f"{MONTHS[start[1] - 1]} {start[2]}{dash}{end[2]}, {start[0]}"
     return f"{MONTHS[start[1] - 1]} {start[2]}{dash}{MONTHS[end[1] - 1]} {end[2]}, {start[0]}"
@@ -482,8 +495,23 @@ def prepare(ref: Reference, target: Target, settings: Settings) -> dict[str, Any
             value = getattr(ref, field_name)
             if value is not None and value.parts:
                 item[variable] = ieee_date(value, _date_depth(ref.type, variable))
+    if settings.ieee:
+        _drop_repeated_publisher(item)
     _abbreviate(ref, item, target, settings)
     return item
+
+
+def _drop_repeated_publisher(item: dict[str, Any]) -> None:
+    """A preprint's number that already names its repository ("arXiv:2001.00001", publisher
+    "arXiv") is printed alone, not as "arXiv: arXiv:2001.00001"."""
+    publisher, number = item.get("publisher"), item.get("number")
+    if (
+        item.get("type") == "article"
+        and publisher
+        and number
+        and number.lower().startswith(publisher.lower())
+    ):
+        del item["publisher"]
 
 
 #: Types whose container is a periodical or proceedings (abbreviated); a book's title, a
@@ -523,11 +551,17 @@ _QUOTE_PUNCT = re.compile(r"([?!]?)\u201d([,.])")
 
 
 def fix_punctuation_in_quote(entry: str) -> str:
-    """Move a comma or period inside the closing quote; after ? or ! drop it (IEEE)."""
+    """Move a comma or period inside the closing quote (CSL `punctuation-in-quote`).
+
+    After a title ending in ? or ! a period is dropped and a comma kept, as citeproc-js does
+    (“Why?,”).
+    """
 
     def move(match: re.Match[str]) -> str:
         mark, punct = match.groups()
-        return f"{mark}\u201d" if mark else f"{punct}\u201d"
+        if mark and punct == ".":
+            return f"{mark}\u201d"
+        return f"{mark}{punct}\u201d"
 
     return _QUOTE_PUNCT.sub(move, entry)
 

@@ -8,7 +8,10 @@ keyed by the element and the expression. Keeping the element in the key also kee
 proxy object for it alive, so the same node is always the same key. The dict is bounded by the
 number of distinct (element, query) pairs in the styles in use (a few thousand).
 
-`install()` patches citeproc-py once, when the first reference is rendered, not at import.
+`install()` patches citeproc-py's element class once per process, when citeport first loads a
+style, not at import. The patch is process-wide: another user of citeproc-py in the same
+process gets the same (identical) answers, faster, as long as it does not edit a parsed style
+tree after rendering from it.
 The rendered output is unchanged: the exact-output tests of every reference type and the
 examples' golden files run with the patch in place, and `tests/test_ieee.py` renders the same
 references with and without it. Remove this module when citeproc-py caches these itself.
@@ -24,12 +27,16 @@ from citeproc.model import CitationStylesElement
 _ORIGINAL = CitationStylesElement.xpath_search
 
 
-def _cached_xpath_search(self: Any, expression: str, _memo: dict[Any, Any] = {}) -> Any:  # noqa: B006
+#: (element, expression) -> the query's result, for the trees of the styles in use.
+_MEMO: dict[tuple[Any, str], list[Any]] = {}
+
+
+def _cached_xpath_search(self: Any, expression: str) -> Any:
     key = (self, expression)
-    found = _memo.get(key)
+    found = _MEMO.get(key)
     if found is None:
-        found = _memo[key] = _ORIGINAL(self, expression)
-    return list(found)
+        found = _MEMO[key] = _ORIGINAL(self, expression)
+    return list(found)  # a copy: callers may change the list they get
 
 
 @cache
@@ -41,4 +48,5 @@ def install() -> None:
 def uninstall() -> None:
     """Undo `install` (for the differential test)."""
     CitationStylesElement.xpath_search = _ORIGINAL
+    _MEMO.clear()
     install.cache_clear()
