@@ -23,8 +23,9 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 # --------------------------------------------------------------------------
 # Word lists (hand-written; mixtures of scripts / diacritics on purpose)
@@ -34,77 +35,104 @@ from typing import Any, Callable, TextIO
 # hyphenated, some family names carry particles (van der, de, von, da) or
 # diacritics only found outside Latin-1; an author draws both parts from one
 # tradition.
+# fmt: off
 NAME_POOLS: dict[str, tuple[list[str], list[str]]] = {
     "french": (
-        ["Amélie", "Benoît", "Clément", "Élodie", "Hélène", "Jérôme", "Léa",
-         "Noémie", "Théo", "Zoé", "Jean-Baptiste", "Marie-Claire", "Gaëlle"],
-        ["Lefèvre", "Bérard", "Desjardins", "Giraud", "Mercier", "Poincaré",
-         "Rousseau", "Thévenin", "Brûlé", "Lemaître", "de Montmorency",
-         "le Roux", "d'Alembert"],
+        [
+            "Amélie", "Benoît", "Clément", "Élodie", "Hélène", "Jérôme", "Léa", "Noémie",
+            "Théo", "Zoé", "Jean-Baptiste", "Marie-Claire", "Gaëlle",
+        ],
+        [
+            "Lefèvre", "Bérard", "Desjardins", "Giraud", "Mercier", "Poincaré", "Rousseau",
+            "Thévenin", "Brûlé", "Lemaître", "de Montmorency", "le Roux", "d'Alembert",
+        ],
     ),
     "german": (
-        ["Jürgen", "Jörg", "Björn", "Günther", "Lukas", "Mareike", "Ursula",
-         "Käthe", "Hans-Peter", "Anna-Lena"],
-        ["Müller", "Schäfer", "Groß", "Köhler", "Weiß", "Brandt", "Hoffmann",
-         "Lübeck", "Vogt", "Krämer", "von Neumann", "von Lüttichau",
-         "zu Solms"],
+        [
+            "Jürgen", "Jörg", "Björn", "Günther", "Lukas", "Mareike", "Ursula", "Käthe",
+            "Hans-Peter", "Anna-Lena",
+        ],
+        [
+            "Müller", "Schäfer", "Groß", "Köhler", "Weiß", "Brandt", "Hoffmann", "Lübeck",
+            "Vogt", "Krämer", "von Neumann", "von Lüttichau", "zu Solms",
+        ],
     ),
     "nordic": (
-        ["Søren", "Bjørn", "Åsa", "Ingrid", "Sigurður", "Eyjólfur", "Maja",
-         "Jørgen", "Ragnhild", "Øystein"],
-        ["Sørensen", "Ødegård", "Lindqvist", "Åberg", "Halvorsen", "Jónsdóttir",
-         "Nyström", "Bergström", "Kjær", "Thorsen"],
+        [
+            "Søren", "Bjørn", "Åsa", "Ingrid", "Sigurður", "Eyjólfur", "Maja", "Jørgen",
+            "Ragnhild", "Øystein",
+        ],
+        [
+            "Sørensen", "Ødegård", "Lindqvist", "Åberg", "Halvorsen", "Jónsdóttir", "Nyström",
+            "Bergström", "Kjær", "Thorsen",
+        ],
     ),
     "polish_czech": (
-        ["Łukasz", "Michał", "Małgorzata", "Paweł", "Zbigniew", "Jiří",
-         "Tomáš", "Kateřina", "Bożena", "Wojciech"],
-        ["Wąsowski", "Kołodziej", "Żółkowski", "Dvořák", "Nováková",
-         "Wiśniewska", "Szczęsny", "Przybył", "Černý", "Łapiński"],
+        [
+            "Łukasz", "Michał", "Małgorzata", "Paweł", "Zbigniew", "Jiří", "Tomáš", "Kateřina",
+            "Bożena", "Wojciech",
+        ],
+        [
+            "Wąsowski", "Kołodziej", "Żółkowski", "Dvořák", "Nováková", "Wiśniewska",
+            "Szczęsny", "Przybył", "Černý", "Łapiński",
+        ],
     ),
     "chinese": (
-        ["Xiuying", "Zhenyu", "Yuxuan", "Jianhua", "Liangzu", "Mingzhe",
-         "Qiang", "Xinyi", "Haoran", "Zihan", "Shuo", "Yi-Chen", "Wen-Hsiang"],
-        ["Zhang", "Wang", "Liu", "Chen", "Zhao", "Xu", "Huang", "Lü", "Guo",
-         "Zhou", "Sun", "Xie"],
+        [
+            "Xiuying", "Zhenyu", "Yuxuan", "Jianhua", "Liangzu", "Mingzhe", "Qiang", "Xinyi",
+            "Haoran", "Zihan", "Shuo", "Yi-Chen", "Wen-Hsiang",
+        ],
+        ["Zhang", "Wang", "Liu", "Chen", "Zhao", "Xu", "Huang", "Lü", "Guo", "Zhou", "Sun", "Xie"],
     ),
     "vietnamese": (
         ["Quoc-Tung", "Thi-Huong", "Minh", "Van-Duc", "Thanh", "Bao-Ngoc"],
         ["Nguyễn", "Trần", "Phạm", "Lê", "Hoàng", "Đặng", "Vũ"],
     ),
     "korean_japanese": (
-        ["Ji-Hoon", "Seo-yeon", "Min-jun", "Tarō", "Yūko", "Kenji", "Sayaka",
-         "Shun'ichi"],
+        ["Ji-Hoon", "Seo-yeon", "Min-jun", "Tarō", "Yūko", "Kenji", "Sayaka", "Shun'ichi"],
         ["Kim", "Park", "Choi", "Satō", "Itō", "Takahashi", "Ōno", "Yamamoto"],
     ),
     "dutch_belgian": (
         ["Maarten", "Sanne", "Joost", "Anouk", "Pieter-Jan", "Geert", "Loïc"],
-        ["van der Berg", "van den Heuvel", "van Dijk", "de Vries", "ter Haar",
-         "van 't Hoff", "Janssens", "Vermeulen", "De Smet"],
+        [
+            "van der Berg", "van den Heuvel", "van Dijk", "de Vries", "ter Haar", "van 't Hoff",
+            "Janssens", "Vermeulen", "De Smet",
+        ],
     ),
     "italian": (
         ["Giulia", "Niccolò", "Lorenzo", "Chiara", "Gian-Marco", "Beatrice"],
-        ["Di Stefano", "De Luca", "Dell'Acqua", "Bianchi", "Esposito", "Ricci",
-         "Lo Bianco"],
+        ["Di Stefano", "De Luca", "Dell'Acqua", "Bianchi", "Esposito", "Ricci", "Lo Bianco"],
     ),
     "iberian": (
-        ["José", "María", "João", "Inês", "Sebastián", "Ángel", "Begoña",
-         "Gonçalo", "Íñigo", "Luís", "José-Luis"],
-        ["García-Márquez", "Núñez", "Gonçalves", "Peña", "Muñoz", "Conceição",
-         "Fernández", "Ibáñez", "Araújo", "Sánchez", "de la Cruz",
-         "da Silva", "dos Santos", "Del Rosario"],
+        [
+            "José", "María", "João", "Inês", "Sebastián", "Ángel", "Begoña", "Gonçalo", "Íñigo",
+            "Luís", "José-Luis",
+        ],
+        [
+            "García-Márquez", "Núñez", "Gonçalves", "Peña", "Muñoz", "Conceição", "Fernández",
+            "Ibáñez", "Araújo", "Sánchez", "de la Cruz", "da Silva", "dos Santos",
+            "Del Rosario",
+        ],
     ),
     "turkish_hungarian": (
-        ["Çağrı", "Tülin", "Gökhan", "Şule", "Ömer", "Gábor", "Zsófia",
-         "Lőrinc", "Ádám", "Erzsébet"],
-        ["Öztürk", "Şahin", "Yılmaz", "Çelik", "Aydın", "Erdős", "Kovács",
-         "Szőke", "Tóth", "Győri"],
+        [
+            "Çağrı", "Tülin", "Gökhan", "Şule", "Ömer", "Gábor", "Zsófia", "Lőrinc", "Ádám",
+            "Erzsébet",
+        ],
+        [
+            "Öztürk", "Şahin", "Yılmaz", "Çelik", "Aydın", "Erdős", "Kovács", "Szőke", "Tóth",
+            "Győri",
+        ],
     ),
     "anglo_indian": (
-        ["Michael", "Sarah", "David", "Emily", "Robert", "Priya", "Arjun",
-         "Ananya", "Rahul", "Kathleen", "Olusegun", "Chiamaka"],
-        ["Smith", "O'Brien", "McAllister", "Johnson", "Patel", "Ramanujan",
-         "Krishnamurthy", "Adeyemi", "Okonkwo", "Fitzgerald", "Banerjee",
-         "Al-Haddad", "bin Abdullah"],
+        [
+            "Michael", "Sarah", "David", "Emily", "Robert", "Priya", "Arjun", "Ananya", "Rahul",
+            "Kathleen", "Olusegun", "Chiamaka",
+        ],
+        [
+            "Smith", "O'Brien", "McAllister", "Johnson", "Patel", "Ramanujan", "Krishnamurthy",
+            "Adeyemi", "Okonkwo", "Fitzgerald", "Banerjee", "Al-Haddad", "bin Abdullah",
+        ],
     ),
 }
 
@@ -117,30 +145,30 @@ CORPORATE_AUTHORS = [
 
 # Title building blocks.
 TITLE_ADJ = [
-    "Scalable", "Robust", "Sparse", "Adaptive", "Distributed", "Bayesian",
-    "Efficient", "Provable", "Nonlinear", "Federated", "Quantum", "Stochastic",
-    "Low-Rank", "Self-Supervised", "Physics-Informed", "Energy-Aware",
+    "Scalable", "Robust", "Sparse", "Adaptive", "Distributed", "Bayesian", "Efficient",
+    "Provable", "Nonlinear", "Federated", "Quantum", "Stochastic", "Low-Rank",
+    "Self-Supervised", "Physics-Informed", "Energy-Aware",
 ]
 TITLE_NOUN = [
-    "Estimation", "Inference", "Beamforming", "Segmentation", "Learning",
-    "Control", "Sensing", "Reconstruction", "Tracking", "Optimization",
-    "Spectroscopy", "Catalysis", "Synthesis", "Characterization",
+    "Estimation", "Inference", "Beamforming", "Segmentation", "Learning", "Control", "Sensing",
+    "Reconstruction", "Tracking", "Optimization", "Spectroscopy", "Catalysis", "Synthesis",
+    "Characterization",
 ]
 TITLE_TOPIC = [
-    "Massive MIMO Systems", "Graph Neural Networks", "Cryo-EM Imaging",
-    "Lithium-Ion Batteries", "Perovskite Solar Cells", "Topological Insulators",
-    "Gravitational-Wave Detectors", "Protein Folding", "Autonomous Vehicles",
-    "Power Grids", "Soil Microbiomes", "Ultracold Atoms", "Radar Networks",
-    "Diffusion Models", "Edge Computing", "Single-Cell Transcriptomics",
+    "Massive MIMO Systems", "Graph Neural Networks", "Cryo-EM Imaging", "Lithium-Ion Batteries",
+    "Perovskite Solar Cells", "Topological Insulators", "Gravitational-Wave Detectors",
+    "Protein Folding", "Autonomous Vehicles", "Power Grids", "Soil Microbiomes",
+    "Ultracold Atoms", "Radar Networks", "Diffusion Models", "Edge Computing",
+    "Single-Cell Transcriptomics",
 ]
 TITLE_SUBTITLE = [
-    "A Tutorial", "Theory and Experiments", "A Survey", "Recent Advances",
-    "Lessons Learned", "An Empirical Study", "Bounds and Algorithms",
-    "Open Problems and Perspectives", "A Unified Framework",
+    "A Tutorial", "Theory and Experiments", "A Survey", "Recent Advances", "Lessons Learned",
+    "An Empirical Study", "Bounds and Algorithms", "Open Problems and Perspectives",
+    "A Unified Framework",
 ]
 TITLE_BRACKETS = [
-    "[From the Editor]", "[Special Issue on Learning Theory]",
-    "[Lecture Notes]", "[Book Reviews]", "[In Memoriam]", "[Errata]",
+    "[From the Editor]", "[Special Issue on Learning Theory]", "[Lecture Notes]",
+    "[Book Reviews]", "[In Memoriam]", "[Errata]",
 ]
 # Titles carrying inline markup, written as the aggregator passes it through.
 TITLE_MARKUP = [
@@ -158,13 +186,12 @@ TITLE_MARKUP = [
 
 # Abstract sentences are assembled from these fragments once, into a pool.
 ABS_OPENERS = [
-    "We propose", "This article presents", "In this work, we study",
-    "We introduce", "Here we report", "This paper investigates",
-    "We develop", "Recent work has highlighted", "We revisit",
+    "We propose", "This article presents", "In this work, we study", "We introduce",
+    "Here we report", "This paper investigates", "We develop", "Recent work has highlighted",
+    "We revisit",
 ]
 ABS_OBJECTS = [
-    "a {adj} framework for {noun} in {topic}",
-    "the {noun} problem arising in {topic}",
+    "a {adj} framework for {noun} in {topic}", "the {noun} problem arising in {topic}",
     "{adj} estimators whose error decays with the sample size",
     "an end-to-end pipeline for {noun} of {topic}",
     "a family of {adj} algorithms with provable convergence",
@@ -183,25 +210,23 @@ ABS_CLAIMS = [
     "These findings have implications for both theory and practice.",
 ]
 ABS_MARKUP = [
-    "the so-called <italic>{adj} regime</italic>",
-    "a <italic>{adj} {noun}</i> stage",
-    "<bold>{noun}</bold> guarantees",
-    "x<sub>i</sub> &amp; y<sub>i</sub> pairs",
-    "a 10<sup>-3</sup> error floor",
-    "signal-to-noise ratio &gt; 20 dB",
-    "R&amp;D settings",
-    "<i>a priori</i> bounds",
-    "an <sc>mse</sc> criterion",
-    "&lt;5% overhead",
+    "the so-called <italic>{adj} regime</italic>", "a <italic>{adj} {noun}</i> stage",
+    "<bold>{noun}</bold> guarantees", "x<sub>i</sub> &amp; y<sub>i</sub> pairs",
+    "a 10<sup>-3</sup> error floor", "signal-to-noise ratio &gt; 20 dB", "R&amp;D settings",
+    "<i>a priori</i> bounds", "an <sc>mse</sc> criterion", "&lt;5% overhead",
 ]
 ABS_TEX = [
-    r"${\ell}^{1}$", "${mathit{ell}}^{1}$", r"$\mathcal{O}(n\log n)$",
-    r"$\alpha \in (0, 1]$", "$k$", r"$\sqrt{d/n}$", r"$\|x\|_2 \leq 1$",
-    "$mathbb{R}^{d}$", r"$p < 0.05$", r"$\epsilon$-approximate",
+    r"${\ell}^{1}$", "${mathit{ell}}^{1}$", r"$\mathcal{O}(n\log n)$", r"$\alpha \in (0, 1]$",
+    "$k$", r"$\sqrt{d/n}$", r"$\|x\|_2 \leq 1$", "$mathbb{R}^{d}$", r"$p < 0.05$",
+    r"$\epsilon$-approximate",
 ]
+
 
 # (name, DOI prefix/style, abbreviation, impact factor, region category,
 #  page style, PeriodicalId)
+# fmt: on
+
+
 @dataclass(frozen=True)
 class Journal:
     name: str
@@ -214,48 +239,98 @@ class Journal:
 
 
 JOURNALS: list[Journal] = [
-    Journal("IEEE Transactions on Signal Processing", "ieee", "TSP", 5.4, "工程技术", "range", 13201),
-    Journal("IEEE Transactions on Information Theory", "ieee", "TIT", 2.5, "计算机科学", "range", 13202),
-    Journal("IEEE Transactions on Pattern Analysis and Machine Intelligence", "ieee", "TPAMI", 20.8, "计算机科学", "range", 13203),
-    Journal("IEEE Transactions on Wireless Communications", "ieee", "TWC", 8.9, "工程技术", "range", 13204),
+    Journal(
+        "IEEE Transactions on Signal Processing", "ieee", "TSP", 5.4, "工程技术", "range", 13201
+    ),
+    Journal(
+        "IEEE Transactions on Information Theory", "ieee", "TIT", 2.5, "计算机科学", "range", 13202
+    ),
+    Journal(
+        "IEEE Transactions on Pattern Analysis and Machine Intelligence",
+        "ieee",
+        "TPAMI",
+        20.8,
+        "计算机科学",
+        "range",
+        13203,
+    ),
+    Journal(
+        "IEEE Transactions on Wireless Communications",
+        "ieee",
+        "TWC",
+        8.9,
+        "工程技术",
+        "range",
+        13204,
+    ),
     Journal("IEEE Signal Processing Magazine", "ieee", "MSP", 9.6, "工程技术", "mixed", 13246),
     Journal("IEEE Access", "ieee", "ACCESS", 3.4, "计算机科学", "range", 13250),
     Journal("Nature", "nature", "s41586", 50.5, "综合性期刊", "range", 20001),
     Journal("Nature Communications", "nature", "s41467", 14.7, "综合性期刊", "article", 20002),
-    Journal("Physical Review Letters", "aps", "PhysRevLett", 8.1, "物理与天体物理", "article", 30001),
+    Journal(
+        "Physical Review Letters", "aps", "PhysRevLett", 8.1, "物理与天体物理", "article", 30001
+    ),
     Journal("Physical Review B", "aps", "PhysRevB", 3.2, "物理与天体物理", "article", 30002),
-    Journal("Journal of Computational Physics", "elsevier", "jcp", 3.8, "物理与天体物理", "article", 40001),
-    Journal("Journal of the American Chemical Society", "acs", "jacs", 14.4, "化学", "range", 40002),
-    Journal("Journal of Machine Learning Research", "none", "jmlr", 4.3, "计算机科学", "range", 40003),
-    Journal("Journal of Applied Ecology", "wiley", "1365-2664", 5.7, "环境科学与生态学", "range", 40004),
+    Journal(
+        "Journal of Computational Physics",
+        "elsevier",
+        "jcp",
+        3.8,
+        "物理与天体物理",
+        "article",
+        40001,
+    ),
+    Journal(
+        "Journal of the American Chemical Society", "acs", "jacs", 14.4, "化学", "range", 40002
+    ),
+    Journal(
+        "Journal of Machine Learning Research", "none", "jmlr", 4.3, "计算机科学", "range", 40003
+    ),
+    Journal(
+        "Journal of Applied Ecology", "wiley", "1365-2664", 5.7, "环境科学与生态学", "range", 40004
+    ),
     Journal("PLOS ONE", "plos", "pone", 2.9, "综合性期刊", "elocator", 50001),
     Journal("eLife", "elife", "eLife", 6.4, "生物学", "elocator", 50002),
     Journal("Advanced Materials", "wiley", "adma", 27.4, "材料科学", "article", 50003),
     Journal("The Lancet Oncology", "elsevier", "S1470-2045", 41.6, "医学", "range", 50004),
-    Journal("Zeitschrift für Naturforschung A", "degruyter", "zna", 1.4, "物理与天体物理", "range", 50005),
+    Journal(
+        "Zeitschrift für Naturforschung A",
+        "degruyter",
+        "zna",
+        1.4,
+        "物理与天体物理",
+        "range",
+        50005,
+    ),
     Journal("Revista Mexicana de Física", "none", "rmf", None, "物理与天体物理", "range", 50006),
-    Journal("Acta Mathematica Sinica, English Series", "springer", "s10114", 0.7, "数学", "range", 50007),
+    Journal(
+        "Acta Mathematica Sinica, English Series", "springer", "s10114", 0.7, "数学", "range", 50007
+    ),
 ]
 
-CHINESE_TITLE_BITS = ["基于", "深度学习的", "稀疏", "信号", "估计", "方法", "研究", "综述", "材料", "性能"]
+# fmt: off
+CHINESE_TITLE_BITS = [
+    "基于", "深度学习的", "稀疏", "信号", "估计", "方法", "研究", "综述", "材料", "性能",
+]
 PUB_TYPES = ["Journal Article"] * 17 + ["Review", "Editorial", "Letter"]
-FIELDS_OF_STUDY = ["Computer Science", "Physics", "Mathematics", "Medicine",
-                   "Chemistry", "Biology", "Engineering", "Materials Science"]
+FIELDS_OF_STUDY = [
+    "Computer Science", "Physics", "Mathematics", "Medicine", "Chemistry", "Biology",
+    "Engineering", "Materials Science",
+]
 PLATFORMS = ["Semanticscholar"] * 8 + ["Crossref", "PubMed"]
 
 # Stray-line makers receive (rng, previous serialized record or "").
 STRAY_NOISE = [
-    "<html><head><title>502 Bad Gateway</title></head></html>",
-    "--- page 17 of 342 ---",
-    "Error: rate limit exceeded, retry after 30s",
-    "\ufeffsep=;",
-    "}}",
+    "<html><head><title>502 Bad Gateway</title></head></html>", "--- page 17 of 342 ---",
+    "Error: rate limit exceeded, retry after 30s", "\ufeffsep=;", "}}",
 ]
+# fmt: on
 
 
 # --------------------------------------------------------------------------
 # Record construction
 # --------------------------------------------------------------------------
+
 
 def _fill(rng: random.Random, template: str) -> str:
     """Fill {adj}/{noun}/{topic} placeholders in a template."""
@@ -308,8 +383,10 @@ def make_title(rng: random.Random) -> str:
         if rng.random() < 0.5:
             title += f": {rng.choice(TITLE_SUBTITLE)}"
     elif roll < 0.9:
-        title = (f"On the {rng.choice(TITLE_NOUN)} of {rng.choice(TITLE_TOPIC)} "
-                 f"via {rng.choice(TITLE_ADJ)} {rng.choice(TITLE_NOUN)}")
+        title = (
+            f"On the {rng.choice(TITLE_NOUN)} of {rng.choice(TITLE_TOPIC)} "
+            f"via {rng.choice(TITLE_ADJ)} {rng.choice(TITLE_NOUN)}"
+        )
     else:
         title = f"{rng.choice(TITLE_TOPIC)}: {rng.choice(TITLE_SUBTITLE).lower()}"
     if rng.random() < 0.04:
@@ -334,8 +411,10 @@ class AbstractPool:
                 body += f", based on {_fill(rng, rng.choice(ABS_MARKUP))}"
             return body + "."
         if kind < 0.55:
-            return (f"In particular, we show that {_fill(rng, rng.choice(ABS_MARKUP))} "
-                    f"yields {rng.choice(TITLE_ADJ).lower()} {rng.choice(TITLE_NOUN).lower()}.")
+            return (
+                f"In particular, we show that {_fill(rng, rng.choice(ABS_MARKUP))} "
+                f"yields {rng.choice(TITLE_ADJ).lower()} {rng.choice(TITLE_NOUN).lower()}."
+            )
         return rng.choice(ABS_CLAIMS)
 
     def abstract(self, rng: random.Random) -> str:
@@ -346,8 +425,10 @@ class AbstractPool:
         if rng.random() < 0.2:
             tex = rng.choice(ABS_TEX)
             pos = rng.randrange(len(sentences))
-            sentences[pos] = (f"We obtain a rate of <inline-formula><tex-math>{tex}"
-                              f"</tex-math></inline-formula> for {rng.choice(TITLE_TOPIC).lower()}.")
+            sentences[pos] = (
+                f"We obtain a rate of <inline-formula><tex-math>{tex}"
+                f"</tex-math></inline-formula> for {rng.choice(TITLE_TOPIC).lower()}."
+            )
         text = " ".join(sentences)
         if rng.random() < 0.05:
             text = f"<jats:p>{text}</jats:p>"
@@ -438,15 +519,19 @@ def make_record(rng: random.Random, pool: AbstractPool, serial: int) -> dict[str
     is_oa = rng.random() < 0.3
     oa_pdf = ""
     if is_oa or rng.random() < 0.05:
-        oa_pdf = f"https://ieeexplore.ieee.org/stamp/stamp.jsp?tp=&arnumber={rng.randrange(10**7, 10**8)}"
+        arnumber = rng.randrange(10**7, 10**8)
+        oa_pdf = f"https://ieeexplore.ieee.org/stamp/stamp.jsp?tp=&arnumber={arnumber}"
     pmcid = rng.choice(["", "", "", "OA", f"PMC{rng.randrange(10**6, 10**7)}"])
     return {
         "title": make_title(rng),
         "authors": make_authors(rng),
         "doi": doi,
         "DOIUrl": f"https://doi.org/{doi}" if doi else None,
-        "url": (f"https://journals.example.org/{journal.abbr.lower()}/article/{serial}"
-                if rng.random() < 0.1 else None),
+        "url": (
+            f"https://journals.example.org/{journal.abbr.lower()}/article/{serial}"
+            if rng.random() < 0.1
+            else None
+        ),
         "abstract": pool.abstract(rng),
         "PeriodicalId": journal.pid,
         "journal": {
@@ -457,8 +542,9 @@ def make_record(rng: random.Random, pool: AbstractPool, serial: int) -> dict[str
         "PeriodicalIF": journal.impact,
         "publicationDate": date,
         "publicationTypes": rng.choice(PUB_TYPES),
-        "fieldsOfStudy": (None if rng.random() < 0.7
-                          else rng.sample(FIELDS_OF_STUDY, rng.randint(1, 2))),
+        "fieldsOfStudy": (
+            None if rng.random() < 0.7 else rng.sample(FIELDS_OF_STUDY, rng.randint(1, 2))
+        ),
         "isOpenAccess": is_oa,
         "openAccessPdf": oa_pdf,
         "citationCount": None if rng.random() < 0.4 else int(rng.paretovariate(1.2)) - 1,
@@ -471,14 +557,17 @@ def make_record(rng: random.Random, pool: AbstractPool, serial: int) -> dict[str
         "RegionNum": rng.choice([1, 1, 2, 2, 3, 4, None]),
         "RegionCategory": journal.category,
         "ArticlePicture": [] if rng.random() < 0.97 else [f"https://img.example.org/{serial}.png"],
-        "TitleCN": (None if rng.random() < 0.95
-                    else "".join(rng.sample(CHINESE_TITLE_BITS, 5))),
+        "TitleCN": (None if rng.random() < 0.95 else "".join(rng.sample(CHINESE_TITLE_BITS, 5))),
         "AbstractTextCN": None,
         "PMCID": pmcid,
         "EPubDate": None if rng.random() < 0.8 else date,
-        "PubModel": None if rng.random() < 0.85 else rng.choice(["Print-Electronic", "Electronic-eCollection"]),
+        "PubModel": None
+        if rng.random() < 0.85
+        else rng.choice(["Print-Electronic", "Electronic-eCollection"]),
         "JCR": None if rng.random() < 0.7 else rng.choice(["Q1", "Q2", "Q3", "Q4"]),
-        "JCRName": None if rng.random() < 0.85 else rng.choice(["ENGINEERING, ELECTRICAL & ELECTRONIC", "PHYSICS, MULTIDISCIPLINARY"]),
+        "JCRName": None
+        if rng.random() < 0.85
+        else rng.choice(["ENGINEERING, ELECTRICAL & ELECTRONIC", "PHYSICS, MULTIDISCIPLINARY"]),
         "Score": None if rng.random() < 0.8 else round(rng.uniform(0.5, 60.0), 1),
         "Total": rng.choice([0, 0, 0, rng.randrange(1, 500)]),
     }
@@ -514,6 +603,7 @@ def assert_stray_is_not_json(line: str) -> None:
 # Driver
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class Stats:
     records: int = 0
@@ -521,8 +611,13 @@ class Stats:
     bytes: int = 0
 
 
-def generate(n: int, out: TextIO, seed: int = 42, stray_rate: float = 0.001,
-             on_line: Callable[[str], None] | None = None) -> Stats:
+def generate(
+    n: int,
+    out: TextIO,
+    seed: int = 42,
+    stray_rate: float = 0.001,
+    on_line: Callable[[str], None] | None = None,
+) -> Stats:
     """Write n records (plus stray lines) to ``out``; return counts."""
     rng = random.Random(seed)
     pool = AbstractPool(random.Random(seed ^ 0x5EED))
@@ -549,8 +644,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("n", type=int, help="number of JSON records to write")
     parser.add_argument("-o", "--output", required=True, help="output file ('-' for stdout)")
     parser.add_argument("--seed", type=int, default=42, help="RNG seed (default 42)")
-    parser.add_argument("--stray-rate", type=float, default=0.001,
-                        help="probability of a stray non-JSON line before each record (default 0.001)")
+    parser.add_argument(
+        "--stray-rate",
+        type=float,
+        default=0.001,
+        help="probability of a stray non-JSON line before each record (default 0.001)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print the summary to stderr")
     return parser.parse_args(argv)
 
@@ -566,8 +665,11 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
             stats = generate(args.n, fh, args.seed, args.stray_rate)
     if not args.quiet:
-        print(f"wrote {stats.records} records + {stats.stray} stray lines "
-              f"({stats.bytes / 1e6:.1f} MB) to {args.output}", file=sys.stderr)
+        print(
+            f"wrote {stats.records} records + {stats.stray} stray lines "
+            f"({stats.bytes / 1e6:.1f} MB) to {args.output}",
+            file=sys.stderr,
+        )
     return 0
 
 
