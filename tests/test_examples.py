@@ -19,10 +19,13 @@ from .conftest import EXAMPLES, SEED, assert_golden
 EXAMPLE = EXAMPLES / "spm-43-2.txt"
 OUTPUTS = {
     "bibtex": "spm-43-2.bib",
+    "biblatex": "spm-43-2.biblatex.bib",
     "ris": "spm-43-2.ris",
     "csljson": "spm-43-2.csl.json",
     "ieee": "spm-43-2.ieee.txt",
     "ieee-html": "spm-43-2.ieee.html",
+    "ieee-latex": "spm-43-2.ieee.tex",
+    "ieee-md": "spm-43-2.ieee.md",
 }
 
 EXPECTED_IEEE = """\
