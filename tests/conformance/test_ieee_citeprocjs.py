@@ -48,6 +48,7 @@ EDITORS_PERIOD = "editors-then-imprint"  # "..., Eds. City: Publisher" (official
 NUMBER_HYPHEN = "number-keeps-hyphen"  # 800-53, 754-2019 (citeproc-js: en dash)
 PATENT = "patent"  # "U.S. Patent 3 624 125, Jul. 16, 1990." (official: no country, no period)
 PREPRINT = "preprint-id"  # arXiv:2001.00001 (official: "arXiv: arXiv:2001.00001")
+TRANSLATORS = "translators"  # "..., R. Pevear, Trans." (official: translators not printed)
 
 DIFFERENCES: dict[str, tuple[str, ...]] = {
     "journal-02": (HYPHEN_INITIALS,),
@@ -61,6 +62,7 @@ DIFFERENCES: dict[str, tuple[str, ...]] = {
     "presented-05": (PRESENTED_PLACE,),
     "book-05": (HYPHEN_INITIALS, EDITION),
     "book-06": (HYPHEN_INITIALS,),
+    "book-07": (TRANSLATORS,),
     "chapter-01": (EDITORS_PERIOD,),
     "chapter-02": (EDITORS_PERIOD,),
     "chapter-03": (EDITORS_PERIOD,),
@@ -94,6 +96,7 @@ DIFFERENCES: dict[str, tuple[str, ...]] = {
     "speech-02": (DAY_NO_ZERO,),
     "speech-04": (PRESENTED_PLACE,),
     "speech-05": (PRESENTED_PLACE, HYPHEN_INITIALS),
+    "translated-01": (TRANSLATORS,),
 }
 
 
@@ -127,4 +130,4 @@ def test_agrees_with_citeproc_js_except_documented_differences() -> None:
             differ.append(item["id"])
     assert differ == list(DIFFERENCES)
     agree = len(items) - len(differ)
-    assert agree == 63  # exact agreement; every other reference differs by a listed rule
+    assert agree == 61  # exact agreement; every other reference differs by a listed rule
