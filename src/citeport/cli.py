@@ -218,9 +218,10 @@ def _convert(args: argparse.Namespace) -> int:
 def _summary(result: Result) -> str:
     log = result.log
     parts = [f"read {result.read}", f"wrote {result.written}", f"skipped {result.skipped}"]
+    notes = log.counts[Severity.INFO]
     counts = [
         f"{n} {name}{'s' if n != 1 else ''}"
-        for name, n in (("error", log.errors), ("warning", log.warnings))
+        for name, n in (("error", log.errors), ("warning", log.warnings), ("note", notes))
         if n
     ]
     tail = f" ({', '.join(counts)})" if counts else ""
