@@ -58,6 +58,7 @@ from ...markup.tex import unsafe
 from ...model import CSL_VARIABLES, Date, Name, Reference
 from ...names import initials
 from ...richtext import Inline, Math, NoCase, RichText, Styled, Text, plain
+from ..csljson import date as csl_date
 from ..csljson import to_csl
 from . import speedups
 from .abbreviations import Abbreviations
@@ -423,7 +424,7 @@ def ieee_date(value: Date, depth: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ok = all(1 <= len(p) <= 3 and (len(p) < 2 or 1 <= p[1] <= 12) for p in value.parts)
     if not value.parts or not ok:
-        return _plain_date(value)
+        return csl_date(value)
     start = value.parts[0][:depth]
     end = value.parts[-1][:depth] if len(value.parts) > 1 else start
     if len(end) < len(start):
@@ -448,19 +449,6 @@ def _ieee_range(start: tuple[int, ...], end: tuple[int, ...]) -> str:
     if start[1] == end[1]:
         return f"{MONTHS[start[1] - 1]} {start[2]}{dash}{end[2]}, {start[0]}"
     return f"{MONTHS[start[1] - 1]} {start[2]}{dash}{MONTHS[end[1] - 1]} {end[2]}, {start[0]}"
-
-
-def _plain_date(value: Date) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if value.parts:
-        out["date-parts"] = [list(p) for p in value.parts]
-    if value.season:
-        out["season"] = value.season
-    if value.circa:
-        out["circa"] = True
-    if value.literal:
-        out["literal"] = value.literal
-    return out
 
 
 _DATE_FIELDS = (("issued", "issued"), ("accessed", "accessed"), ("event_date", "event-date"))
