@@ -268,3 +268,71 @@ def test_a_doiurl_naming_another_doi_is_kept() -> None:
     assert refs[0].extra["aggregator"]["DOIUrl"] == "https://doi.org/10.1/b"
     refs, _ = read(line(doi="10.1/A", DOIUrl="https://doi.org/10.1/a"))
     assert "DOIUrl" not in refs[0].extra.get("aggregator", {})
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("$\\epsilon$-approximate", (Math("\\epsilon"), Text("-approximate!"))),
+        ("$a$ and $b$", (Math("a"), Text(" and "), Math("b"), Text("!"))),
+        ("$$x^2$$", (Math("x^2"), Text("!"))),
+        ("\\(x^2\\)", (Math("x^2"), Text("!"))),
+        ("x^2", (Math("x^2"), Text("!"))),
+        ("$a$ and $b", (Math("$a$ and $b"), Text("!"))),  # dollars that do not pair: as written
+    ],
+)
+def test_tex_math_mixing_formulas_and_text_is_split(body: str, expected: tuple[object]) -> None:
+    abstract = f"A rate of <inline-formula><tex-math>{body}</tex-math></inline-formula>!"
+    refs, notes = read(line(abstract=abstract))
+    assert refs[0].abstract == (Text("A rate of "), *expected)
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Abstract We show a bound.", "We show a bound."),
+        ("Abstract: We show a bound.", "We show a bound."),
+        ("ABSTRACT. We show a bound.", "We show a bound."),
+        ("Abstract — We show a bound.", "We show a bound."),
+        ("<jats:title>Abstract</jats:title><jats:p>We show a bound.</jats:p>", "We show a bound."),
+        ("<b>Abstract:</b> We show a bound.", "We show a bound."),
+    ],
+)
+def test_a_leading_abstract_heading_is_removed(abstract: str, expected: str) -> None:
+    refs, notes = read(line(abstract=abstract))
+    assert refs[0].abstract == (Text(expected),)
+    assert notes == ["in.jsonl:1: info[AGG007] abstract: leading 'Abstract' heading removed"]
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    ["Abstract algebra is old.", "Abstracts of talks.", "Abstract-based methods.", "Abstract"],
+)
+def test_abstract_as_a_word_of_the_text_is_kept(abstract: str) -> None:
+    refs, notes = read(line(abstract=abstract))
+    assert refs[0].abstract == (Text(abstract),)
+    assert notes == []
+
+
+def test_abstract_heading_before_math_is_removed() -> None:
+    abstract = "Abstract: <tex-math>$k$</tex-math>-means works."
+    refs, notes = read(line(abstract=abstract))
+    assert refs[0].abstract == (Math("k"), Text("-means works."))
+    assert len(notes) == 1
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        ("Sanne S. De Smet", Name(given="Sanne S.", non_dropping_particle="De", family="Smet")),
+        ("Lorenzo Di Stefano", Name(given="Lorenzo", non_dropping_particle="Di", family="Stefano")),
+        ("J. van 't Hoff", Name(given="J.", non_dropping_particle="van 't", family="Hoff")),
+        ("The Consortium for Open Sensing", Name(literal="The Consortium for Open Sensing")),
+        ("Signal Processing Society", Name(literal="Signal Processing Society")),
+    ],
+)
+def test_particles_and_organisations(authors: str, expected: Name) -> None:
+    refs, notes = read(line(authors=authors))
+    assert refs[0].author == (expected,)
+    assert notes == []

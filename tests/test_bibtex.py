@@ -6,7 +6,7 @@ import io
 
 from citeport import Date, DiagnosticLog, Math, Name, NoCase, Styled, Text, WriteOptions, plain
 from citeport.formats import bibtex
-from citeport.formats.bibtex.reader import chunks
+from citeport.formats.bibtex.reader import QUOTED_AT, chunks
 from citeport.markup import latex
 from citeport.registry import detect, find
 
@@ -174,9 +174,14 @@ def test_chunks_keep_line_numbers_and_split_unclosed_entries() -> None:
         (1, "@article{k1,\n  title = {open\n"),
         (3, "@article{k2, title={t}}\n"),
     ]
+    # an `@` starting a line inside a value is hidden from bibtexparser, and given back
     assert list(chunks("@article{k, abstract = {a\n@ b}}\n")) == [
-        (0, "@article{k, abstract = {a\n@ b}}\n")
+        (0, f"@article{{k, abstract = {{a\n{QUOTED_AT} b}}}}\n")
     ]
+    assert read_text("@article{k, abstract = {a\n@b{c}}}\n")[0][0].abstract == (
+        Text("a @b"),
+        NoCase((Text("c"),)),
+    )
 
 
 def test_round_trip_keeps_every_field() -> None:
@@ -216,3 +221,132 @@ def test_registry_and_detection() -> None:
     assert detect("refs.txt", b"% comment\n@article{k, title={t}}\n") is info
     assert detect("refs.biblatex", b"") is info
     assert bibtex.sniff(b'{"title": "@article{"}') == 0
+
+
+# --- review fixes: nothing vanishes, quoted entries, code fields, logging -----------------------
+
+_ALTERNATIVES = (
+    "@article{a, title={T}, journal={J}, journaltitle={JT}, booktitle={B}, address={A},\n"
+    "  location={L}, language={German}, langid={ngerman}, year={2019}, month={feb},\n"
+    "  date={2020-03}}\n"
+    "@article{same, title={T}, journal={J}, journaltitle={J}, address={L}, location={L},\n"
+    "  language={English}, langid={english}, year=2020, month=mar, date={2020-03}}\n"
+    "@article{nodate, title={T}, month=apr}\n"
+)
+
+
+def test_alternative_fields_are_kept_when_they_differ() -> None:
+    refs, notes = read_text(_ALTERNATIVES)
+    first, same, nodate = refs
+    assert first.container_title == (Text("JT"),)
+    assert (first.publisher_place, first.language) == ("L", "ngerman")
+    assert first.issued == Date(parts=((2020, 3),))
+    assert first.extra == {
+        "bibtex": {
+            "journal": "J",
+            "booktitle": "B",
+            "address": "A",
+            "language": "German",
+            "year": "2019",
+            "month": "feb",
+            "date": "2020-03",
+        }
+    }
+    # equal values say nothing new: mapped, not kept
+    assert same.extra == {"bibtex": {"date": "2020-03"}}
+    # a month without a year (JabRef's articleWithMonths.bib): no date, the month kept
+    assert nodate.issued is None and nodate.extra == {"bibtex": {"month": "April"}}
+    assert notes == [
+        "t.bib:6: warning[BIB108] month 'April' without a year is no date; kept as a field"
+    ]
+
+
+def test_writers_give_kept_alternatives_back_or_report_them() -> None:
+    refs, _ = read_text(_ALTERNATIVES)
+    out, log = io.StringIO(), DiagnosticLog()
+    bibtex.write_biblatex(refs[:1], out, log, WriteOptions())
+    assert out.getvalue() == (
+        "@article{a,\n  title = {T},\n  journaltitle = {JT},\n  date = {2020-03},\n"
+        "  location = {L},\n  language = {ngerman},\n  journal = {J},\n  booktitle = {B},\n"
+        "  address = {A}\n}\n"
+    )
+    assert [str(d) for d in log] == [
+        "t.bib:1: warning[BIB007] field 'language' kept from the input ('German') not written: "
+        "`language` holds the model's value",
+        "t.bib:1: warning[BIB007] field 'year' kept from the input ('2019') not written: "
+        "`date` holds the model's value",
+        "t.bib:1: warning[BIB007] field 'month' kept from the input ('feb') not written: "
+        "`date` holds the model's value",
+    ]
+    out, log = io.StringIO(), DiagnosticLog()
+    bibtex.write(refs, out, log, WriteOptions())
+    assert "  booktitle = {B},\n  date = {2020-03}\n}" in out.getvalue()
+    assert "@article{nodate,\n  title = {T},\n  month = {April}\n}\n" in out.getvalue()
+    assert [(d.code, d.location.field) for d in log] == [
+        ("BIB007", "journal"),
+        ("BIB007", "address"),
+        ("BIB007", "language"),
+        ("BIB007", "year"),
+        ("BIB007", "month"),
+    ]
+
+
+def test_an_entry_quoted_in_a_field_stays_in_its_field() -> None:
+    text = (
+        "@misc{q,\n  title = {Quoting},\n  note = {Cite it as\n@article{key,\n  title = {T},\n}\n"
+        "in your file.},\n}\n@book{b, title = {B}}\n"
+    )
+    refs, notes = read_text(text)
+    assert [r.id for r in refs] == ["q", "b"] and notes == []
+    assert refs[0].note == "Cite it as @articlekey, title = T, in your file."  # LaTeX braces
+    # an entry that lost its closing brace after a complete field still ends there: it is
+    # reported, and the next entry is read
+    refs, notes = read_text("@article{k1,\n  title = {T},\n@article{k2,\n  title = {U},\n}\n")
+    assert [r.id for r in refs] == ["k2"]
+    assert notes == [
+        "t.bib:1: error[BIB101] entry cannot be parsed (BlockAbortedException): '@article{k1,', "
+        "skipped"
+    ]
+
+
+def test_execute_is_kept_but_never_written() -> None:
+    refs, notes = read_text(r"@article{k, title={T}, execute={\immediate\write18{rm -rf ~}}}")
+    assert notes == []
+    assert refs[0].extra == {"bibtex": {"execute": r"\immediate\write18{rm -rf ~}"}}
+    for writer in (bibtex.write, bibtex.write_biblatex):
+        out, log = io.StringIO(), DiagnosticLog()
+        writer(refs, out, log, WriteOptions())
+        assert out.getvalue() == "@article{k,\n  title = {T}\n}\n"
+        assert [str(d) for d in log] == [
+            "t.bib:1: warning[BIB006] field 'execute' holds TeX code biblatex runs; not written"
+        ]
+
+
+def test_bibtexparser_logging_is_filtered_not_switched_off() -> None:
+    import logging
+
+    import bibtexparser
+
+    from citeport.formats.bibtex.reader import _OwnBlocks
+
+    logger = logging.getLogger("bibtexparser.splitter")
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        broken = "@article{broken,\n@article{ok, title={t}}\n"
+        for _ in range(2):
+            refs, notes = read_text(broken)
+            assert [r.id for r in refs] == ["ok"] and len(notes) == 1
+        assert records == []  # the reader reports the broken entry itself (BIB101)
+        assert logger.disabled is False
+        assert sum(isinstance(f, _OwnBlocks) for f in logger.filters) == 1  # added once
+        bibtexparser.parse_string(broken)  # the host application's own use still logs
+        assert records != []
+    finally:
+        logger.removeHandler(handler)

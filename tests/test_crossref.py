@@ -164,3 +164,75 @@ def test_crossref_to_csl_json_keeps_orcid_under_custom() -> None:
     assert item["title"] == "Fast ${\\ell}^{1}$ recovery for <i>E. coli</i> arrays: A study"
     assert item["custom"]["author-details"][0]["ORCID"] == "https://orcid.org/0000-0002-1825-0097"
     assert item["number"] == "1234" and item["page"] == "1-5"
+
+
+def test_dates_seasons_and_out_of_range_parts() -> None:
+    work = {
+        "DOI": "10.1/s",
+        "type": "journal-article",
+        "published-print": {"date-parts": [[2019, 22]]},
+        "published-online": {"date-parts": [[2019, 4, 31]]},
+    }
+    (ref,), notes = read(json.dumps(work).encode())
+    assert ref.issued == Date(parts=((2019,),), season="Summer")
+    assert ref.extra == {"crossref": {"published-online": {"date-parts": [[2019, 4, 31]]}}}
+    work["published-print"] = {"date-parts": [[2019, 0, 5]]}
+    (ref,), notes = read(json.dumps(work).encode())
+    assert ref.issued == Date(parts=((2019,),))
+    assert ref.extra["crossref"]["published-print"] == {"date-parts": [[2019, 0, 5]]}
+    assert notes == [
+        "w.json: warning[XREF007] /published-print/date-parts/0/1 month 0 is out of range; "
+        "dropped, the date kept in extra"
+    ]
+
+
+def test_doi_links_are_read_bare() -> None:
+    (ref,), notes = read(b'{"DOI": "https://doi.org/10.1/X", "type": "book", "title": ["T"]}')
+    assert (ref.id, ref.doi) == ("10.1/X", "10.1/X")
+    assert notes == ["w.json: info[XREF008] /DOI 'https://doi.org/10.1/X' read as the DOI '10.1/X'"]
+    out = io.StringIO()
+    csljson.write([ref], out, DiagnosticLog(), WriteOptions())
+    assert json.loads(out.getvalue())[0]["DOI"] == "10.1/X"
+
+
+class _NoWholeRead(io.BytesIO):
+    """A stream that refuses to be read whole: JSON lines must come a line at a time."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and size >= 0, "read the whole input"
+        return super().read(size)
+
+    def readall(self) -> bytes:
+        raise AssertionError("read the whole input")
+
+
+def test_json_lines_are_streamed_and_each_line_may_be_a_response() -> None:
+    work = {"DOI": "10.1/a", "type": "book", "title": ["A"]}
+    lines = [
+        json.dumps(work),
+        "",
+        json.dumps({"message": {"items": [{**work, "DOI": "10.1/b"}, 5]}}),
+        "{cut",
+        json.dumps({"type": "book", "title": ["no DOI"]}),
+    ] + [json.dumps({**work, "DOI": f"10.1/n{i}"}) for i in range(20_000)]
+    data = ("\n".join(lines) + "\n").encode()
+    stream = _NoWholeRead(data)
+    log = DiagnosticLog()
+    refs = crossref.read(stream, "w.jsonl", log)
+    assert next(refs).id == "10.1/a"
+    assert stream.tell() < len(data) // 2  # the first work came before the input was all read
+    rest = list(refs)
+    assert [(r.id, r.provenance.line) for r in rest[:3]] == [
+        ("10.1/b", 3),
+        ("work-5", 5),
+        ("10.1/n0", 6),
+    ]
+    assert len(rest) == 3 + 19_999
+    assert [str(d) for d in log] == [
+        "w.jsonl:3: error[XREF002] /message/items/1 is int, not a Crossref work, skipped",
+        "w.jsonl:4: error[XREF001] line is not JSON (unexpected character, expected a string key), skipped",
+    ]
+    # one pretty-printed document is read whole, its works without line numbers
+    pretty = json.dumps({"message": work}, indent=2).encode()
+    (one,), notes = read(pretty)
+    assert (one.id, one.provenance, notes) == ("10.1/a", None, [])

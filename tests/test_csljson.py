@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import citeport
 from citeport import Date, DiagnosticLog, Math, Name, NoCase, Styled, Text, WriteOptions
 from citeport.formats import csljson
 from citeport.markup import csl
@@ -186,7 +187,13 @@ def test_streams_items_across_read_chunks() -> None:
         (b"[]", ([], [])),
         (
             b"[1, 2]",
-            ([], ["in.json:1: error[CSL102] items /0-1 not a CSL-JSON item ('1, 2'), skipped"]),
+            (
+                [],
+                [
+                    "in.json:1: error[CSL102] item /0 not a CSL-JSON item ('1'), skipped",
+                    "in.json:1: error[CSL102] item /1 not a CSL-JSON item ('2'), skipped",
+                ],
+            ),
         ),
         (b'[{"id": "a", "type": "book"}', (["a"], [])),
         (
@@ -241,3 +248,72 @@ def test_pandoc_reads_our_csl_json_back_to_the_same_fields(tmp_path: Any) -> Non
         if want["issued"]:
             want["issued"] = {k: v for k, v in want["issued"].items() if k != "season"}
         assert got == want
+
+
+def test_each_value_of_an_array_that_is_not_an_object_is_one_skipped_item() -> None:
+    log = DiagnosticLog()
+    data = b'[1, {"id": "a", "type": "book"},\n "x, y", null, [2], 3]'
+    refs = list(csljson.read(io.BytesIO(data), "in.json", log))
+    assert [r.id for r in refs] == ["a"]
+    assert log.skipped == 5
+    assert [str(d) for d in log] == [
+        "in.json:1: error[CSL102] item /0 not a CSL-JSON item ('1'), skipped",
+        "in.json:2: error[CSL102] item /2 not a CSL-JSON item ('\"x, y\"'), skipped",
+        "in.json:2: error[CSL102] item /3 not a CSL-JSON item ('null'), skipped",
+        "in.json:2: error[CSL102] item /4 is a JSON list, not an object, skipped",
+        "in.json:2: error[CSL102] item /5 not a CSL-JSON item ('3'), skipped",
+    ]
+
+
+def test_season_months_become_seasons_and_bad_months_and_days_are_reported() -> None:
+    items = [
+        {"id": "spring", "type": "book", "issued": {"date-parts": [[2020, 13]]}},
+        {"id": "range", "type": "book", "issued": {"date-parts": [[2020, 21], [2020, 22]]}},
+        {"id": "years", "type": "book", "issued": {"date-parts": [[2011, 16], [2012, 13]]}},
+        {"id": "given", "type": "book", "issued": {"date-parts": [[2020, 24]], "season": "Hiver"}},
+        {"id": "m17", "type": "book", "issued": {"date-parts": [[2020, 17, 3]]}},
+        {"id": "m0", "type": "book", "accessed": {"date-parts": [["2020", "0"]]}},
+        {"id": "feb30", "type": "book", "issued": {"date-parts": [[2021, 2, 30]]}},
+    ]
+    refs, notes = read(json.dumps(items).encode())
+    dates = {r.id: r.issued or r.accessed for r in refs}
+    assert dates == {
+        "spring": Date(parts=((2020,),), season="Spring"),
+        "range": Date(parts=((2020,),), season="Spring-Summer"),
+        "years": Date(parts=((2011,), (2012,)), season="Winter-Spring"),
+        "given": Date(parts=((2020,),), season="Hiver"),
+        "m17": Date(parts=((2020,),)),
+        "m0": Date(parts=((2020,),)),
+        "feb30": Date(parts=((2021, 2),)),
+    }
+    assert refs[4].extra == {"csl": {"issued-date-parts": [[2020, 17, 3]]}}
+    assert refs[5].extra == {"csl": {"accessed-date-parts": [["2020", "0"]]}}
+    assert notes == [
+        "in.json:1: warning[CSL109] /4/issued/date-parts/0/1 month 17 is out of range; "
+        "dropped, the date-parts kept in custom",
+        "in.json:1: warning[CSL109] /5/accessed/date-parts/0/1 month 0 is out of range; "
+        "dropped, the date-parts kept in custom",
+        "in.json:1: warning[CSL109] /6/issued/date-parts/0/2 day 30 is out of range for month 2; "
+        "dropped, the date-parts kept in custom",
+    ]
+    # what BibTeX and IEEE then get: a season, never a month 13
+    item = json.loads(write(refs[:1]))[0]
+    assert item["issued"] == {"date-parts": [[2020]], "season": "Spring"}
+
+
+@pytest.mark.parametrize(
+    ("given", "note"),
+    [
+        ("https://doi.org/10.1/X", "'https://doi.org/10.1/X' read as the DOI '10.1/X'"),
+        ("http://dx.doi.org/10.1/X", "'http://dx.doi.org/10.1/X' read as the DOI '10.1/X'"),
+        ("doi:10.1/X", "'doi:10.1/X' read as the DOI '10.1/X'"),
+        (" 10.1/X ", None),
+    ],
+)
+def test_dois_are_read_bare(given: str, note: str | None) -> None:
+    refs, notes = read(json.dumps([{"id": "a", "type": "book", "DOI": given}]).encode())
+    assert refs[0].doi == "10.1/X"
+    assert notes == ([f"in.json:1: info[CSL110] /0/DOI {note}"] if note else [])
+    out = io.StringIO()
+    citeport.write(refs, out, "bibtex")
+    assert "doi = {10.1/X}" in out.getvalue() and "doi.org" not in out.getvalue()

@@ -196,6 +196,61 @@ def test_conference_names_get_proc() -> None:
     ) == ("Proc. Nat. Conf. Artif. Intell.")
 
 
+#: Real conference names as a BibTeX `booktitle` gives them -> what IEEE prints after "in"
+#: (the IEEE Reference Guide's word list: Proc., Int., Conf., Symp., Annu., Nat., Automat.,
+#: Inf., Process., Comput., Syst.; ISO 4 (LTWA) for words the list does not have).
+_CONFERENCES = {
+    "IEEE International Conference on Acoustics, Speech and Signal Processing (ICASSP)": (
+        "Proc. IEEE Int. Conf. Acoust. Speech Signal Process. (ICASSP)"
+    ),
+    "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)": (
+        "Proc. IEEE/CVF Conf. Comput. Vis. Pattern Recognit. (CVPR)"
+    ),
+    "Advances in Neural Information Processing Systems": "Proc. Adv. Neural Inf. Process. Syst.",
+    "Proceedings of the 2023 CHI Conference on Human Factors in Computing Systems": (
+        "Proc. 2023 CHI Conf. Hum. Factors Comput. Syst."
+    ),
+    "Proceedings of the 2023 Conference on Empirical Methods in Natural Language Processing": (
+        "Proc. 2023 Conf. Empir. Methods Nat. Lang. Process."
+    ),
+    "In Proceedings of ACL": "Proc. ACL",
+    "Proc. of the 40th International Conference on Machine Learning": (
+        "Proc. 40th Int. Conf. Mach. Learn."
+    ),
+    "IEEE International Conference on Robotics and Automation (ICRA)": (
+        "Proc. IEEE Int. Conf. Robot. Automat. (ICRA)"
+    ),
+    "Proceedings of the AAAI Conference on Artificial Intelligence": (
+        "Proc. AAAI Conf. Artif. Intell."
+    ),
+    "Proceedings of the 16th International Conference on Numerical Simulation of "
+    "Optoelectronic Devices (NUSOD)": "Proc. 16th Int. Conf. Numer. Simul. Optoelectron. Devices "
+    "(NUSOD)",
+    "Proc. IEEE Int. Symp. on Information Theory": "Proc. IEEE Int. Symp. Inf. Theory",
+}
+
+
+def test_real_conference_names_get_proc_once() -> None:
+    from citeport.formats.ieee.abbreviations import Abbreviations
+
+    table = Abbreviations()
+    assert {name: table.conference(name) for name in _CONFERENCES} == _CONFERENCES
+    # the reviewer's two: "in Proc. Proc, X." and "Proc. In Proc. ACL" before
+    assert table.conference("Proc. of X") == "Proc. X"
+    assert table.conference("In Proceedings of ACL") == "Proc. ACL"
+
+
+def test_words_abbreviated_already_are_kept() -> None:
+    from citeport.formats.ieee.abbreviations import Abbreviations, abbreviate
+
+    # pyiso4 turns the period of an abbreviation into a comma ("Phys, Rev, Lett.,")
+    assert abbreviate("Phys. Rev. Lett.") == "Phys. Rev. Lett."
+    assert abbreviate("IEEE Int. Conf. on Robotics") == "IEEE Int. Conf. Robot."
+    assert Abbreviations({"acl": "Proc. ACL 2023"}).conference("In Proc. of ACL") == (
+        "Proc. ACL 2023"
+    )
+
+
 def test_user_table_json_and_csv_override_both(tmp_path: pytest.TempPathFactory) -> None:
     from dataclasses import dataclass
 

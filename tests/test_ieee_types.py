@@ -196,5 +196,8 @@ def test_latex_keys_match_bibtex_keys_and_skip_nothing() -> None:
 
 def test_latex_unicode_keeps_utf8() -> None:
     out = render(REFS["book-07"], "latex", WriteOptions(unicode=True))
-    assert "J.-P. Serre, \\textit{Théorie des nombres}, T. Berners-Lee, Trans. Paris, France: Hermann, 1970." in out
+    assert (
+        "J.-P. Serre, \\textit{Théorie des nombres}, T. Berners-Lee, Trans. Paris, France: Hermann, 1970."
+        in out
+    )
     assert "\\textit{Th{\\'e}orie des nombres}" in render(REFS["book-07"], "latex")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from citeport import registry
 from citeport.diagnostics import DiagnosticLog
 from citeport.formats import medline
@@ -66,3 +68,50 @@ def test_detection_beats_the_ris_extension() -> None:
     for name in ("export.txt", "export.ris", "export.nbib"):
         info = registry.detect(name, head)
         assert info is not None and info.name == "medline"
+
+
+@pytest.mark.parametrize(
+    ("dp", "issued"),
+    [
+        ("2011 Dec-2012 Jan", Date(parts=((2011, 12), (2012, 1)))),
+        ("2016 Apr 19-25", Date(parts=((2016, 4, 19), (2016, 4, 25)))),
+        ("2016 Apr 28-May 3", Date(parts=((2016, 4, 28), (2016, 5, 3)))),
+        ("2016 Dec 28-2017 Jan 3", Date(parts=((2016, 12, 28), (2017, 1, 3)))),
+        ("1998-1999", Date(parts=((1998,), (1999,)))),
+        ("2011 Fall-Winter", Date(parts=((2011,),), season="Fall-Winter")),
+        ("2011 Winter-2012 Spring", Date(parts=((2011,), (2012,)), season="Winter-Spring")),
+        ("2013 06 10", Date(parts=((2013, 6, 10),))),
+        ("2012 Feb 29", Date(parts=((2012, 2, 29),))),
+    ],
+)
+def test_date_ranges_are_read_whole(dp: str, issued: Date) -> None:
+    refs, notes = read(f"PMID- 1\nTI  - T\nDP  - {dp}\n".encode())
+    assert (refs[0].issued, refs[0].extra, notes) == (issued, {}, [])
+
+
+@pytest.mark.parametrize(
+    ("dp", "issued", "shown"),
+    [
+        ("2016 Apr 25-19", Date(parts=((2016, 4, 25),)), "2016-4-25"),
+        ("2011 Feb 29", Date(parts=((2011, 2),)), "2011-2"),
+        ("2011 Jan 1st quarter", Date(parts=((2011, 1),)), "2011-1"),
+        ("2011 Spring-Jun", Date(parts=((2011,),), season="Spring"), "2011 (Spring)"),
+        ("2011 Foo", Date(parts=((2011,),)), "2011"),
+    ],
+)
+def test_dates_only_partly_understood_are_reported_and_kept(
+    dp: str, issued: Date, shown: str
+) -> None:
+    refs, notes = read(f"PMID- 1\nTI  - T\nDP  - {dp}\n".encode())
+    assert refs[0].issued == issued
+    assert refs[0].extra == {"medline": {"DP": (dp,)}}
+    assert notes == [
+        f"t.nbib:1: warning[MED007] date {dp!r} only partly understood; read as {shown}, "
+        "DP kept in extra"
+    ]
+
+
+def test_a_date_without_a_year_is_a_literal() -> None:
+    refs, notes = read(b"PMID- 1\nTI  - T\nDP  - Spring\n")
+    assert refs[0].issued == Date(literal="Spring")
+    assert notes == ["t.nbib:1: warning[MED003] date 'Spring' has no year; kept as written"]

@@ -548,3 +548,31 @@ def test_a_reference_with_nothing_ris_can_hold_keeps_its_id() -> None:
     back = list(ris.read(io.BytesIO(out.getvalue().encode()), "back.ris", DiagnosticLog()))
     assert out.getvalue() == "TY  - BOOK\r\nID  - only-id\r\nER  - \r\n"
     assert [r.id for r in back] == ["only-id"]
+
+
+@pytest.mark.parametrize(
+    ("codec", "note"),
+    [
+        ("utf-16", "t.ris:1: info[RIS012] input is UTF-16 with a byte order mark; decoded"),
+        (
+            "utf-16-be",
+            "t.ris:1: warning[RIS012] input is UTF-16 without a byte order mark (utf-16-be); "
+            "decoded",
+        ),
+    ],
+)
+def test_utf16_input_is_decoded_and_detected(codec: str, note: str) -> None:
+    data = "TY  - JOUR\r\nTI  - Café\r\nKW  - a\r\nb\r\nER  - \r\n".encode(codec)
+    refs, notes = read(data)
+    assert [(r.title, r.keyword) for r in refs] == [((Text("Café"),), ("a", "b"))]
+    assert notes == [note]
+    assert registry.detect("export.txt", data).name == "ris"  # type: ignore[union-attr]
+
+
+def test_continuation_lines_join_a_value_or_add_list_values() -> None:
+    refs, notes = read(
+        b"TY  - JOUR\nTI  - A long\n  title\nKW  - x\ny\nAB  - \nthe abstract\nER  - \n"
+    )
+    assert (refs[0].title, refs[0].keyword) == ((Text("A long title"),), ("x", "y"))
+    assert refs[0].abstract == (Text("the abstract"),)
+    assert notes == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 
 import bibtexparser
 import pytest
@@ -22,6 +23,7 @@ from citeport import (
     plain,
 )
 from citeport.formats import bibtex, csljson, ris
+from citeport.markup import latex
 
 from .conftest import EXAMPLES, corpus_file
 
@@ -218,3 +220,84 @@ def test_keys_are_unique_ignoring_case() -> None:
     text, _ = write(bibtex.write, [upper, lower])
     keys = [line.split("{", 1)[1].rstrip(",") for line in text.splitlines() if line.startswith("@")]
     assert keys == ["Smith2020", "smith2020y"]
+
+
+def _vietnamese_letters() -> list[str]:
+    """Every letter of the Vietnamese alphabet that is not ASCII, in both cases."""
+    vowels = "aăâeêioôơuưy"
+    tones = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # huyền sắc hỏi ngã nặng
+    letters = {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones} | {"đ"}
+    letters |= {c.upper() for c in letters}
+    return sorted(c for c in letters if not c.isascii())
+
+
+#: Vietnamese marks that standard LaTeX cannot spell: the hook above (ả) and the horn (ơ, ư).
+_T5_ONLY = ("\u0309", "\u031b")
+
+
+@pytest.mark.parametrize("letter", _vietnamese_letters())
+def test_every_vietnamese_letter_is_spelled_so_it_reads_back(letter: str) -> None:
+    spelled = latex.spell(letter)
+    if any(mark in unicodedata.normalize("NFD", letter) for mark in _T5_ONLY):
+        assert spelled is None  # kept as UTF-8 and reported (BIB001)
+    else:
+        assert spelled is not None and spelled.isascii()
+        assert latex.parse(spelled) == (Text(letter),)
+
+
+@pytest.mark.parametrize(
+    ("letter", "spelled"),
+    [
+        ("ầ", "{\\`{\\^{a}}}"),
+        ("ặ", "{\\u{\\d{a}}}"),
+        ("ạ", "{\\d{a}}"),
+        ("ễ", "{\\~{\\^{e}}}"),
+        ("Ậ", "{\\^{\\d{A}}}"),  # NFD: the dot below comes first
+        ("ị", "{\\d{i}}"),
+        ("é", "{\\'e}"),  # what pylatexenc spells is kept
+    ],
+)
+def test_letters_with_two_diacritics_nest_accent_commands(letter: str, spelled: str) -> None:
+    assert latex.spell(letter) == spelled
+
+
+def test_vietnamese_names_and_titles_in_ascii_bibtex() -> None:
+    ref = Reference(
+        id="v",
+        type="article-journal",
+        title=(Text("Tín hiệu số"),),
+        author=(Name(given="Thị Hường", family="Đặng"), Name(given="Ngọc Ánh", family="Nguyễn")),
+    )
+    text, notes = write(bibtex.write, [ref])
+    assert text.splitlines()[1:3] == [
+        "  author = {{\\DJ}{\\u{\\d{a}}}ng, Th{\\d{i}} Hường"
+        " and Nguy{\\~{\\^{e}}}n, Ng{\\d{o}}c {\\'A}nh},",
+        "  title = {T{\\'\\i}n hi{\\^{\\d{e}}}u s{\\'{\\^{o}}}}",
+    ]
+    # Only the letters with a horn (ư, ơ) are left: standard LaTeX has no spelling for them.
+    assert notes == ["<input>: warning[BIB001] no LaTeX spelling for 'ườ'; kept as UTF-8"]
+
+
+def test_tex_math_mixing_formulas_and_text_is_written_as_such() -> None:
+    ref = Reference(
+        id="t",
+        type="article-journal",
+        title=(Text("T"),),
+        abstract=(Text("An "), Math("\\epsilon"), Text("-approximate rate")),
+    )
+    text, notes = write(bibtex.write, [ref])
+    assert "  abstract = {An $\\epsilon$-approximate rate}\n" in text
+    assert notes == []
+
+
+def test_keys_fold_letters_unicode_does_not_decompose() -> None:
+    from citeport.keys import fold
+
+    assert [fold(x) for x in ("Đặng", "Łukasz", "Ødegaard", "Æsir", "Straße", "工程")] == [
+        "dang",
+        "lukasz",
+        "odegaard",
+        "aesir",
+        "strasse",
+        "",
+    ]

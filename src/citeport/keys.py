@@ -31,10 +31,18 @@ _NOT_KEY = re.compile(r"[^a-z0-9]+")
 _WORDS = re.compile(r"[^\W_]+")
 
 
+#: Letters Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans(
+    {"ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "æ": "ae",
+     "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"}
+)  # fmt: skip
+
+
 @lru_cache(maxsize=65536)
 def fold(value: str) -> str:
-    """Lower-case ASCII letters and digits only ("Léon" -> "leon", "工程" -> "")."""
-    decomposed = unicodedata.normalize("NFKD", value.replace("ß", "ss").replace("ø", "o"))
+    """Lower-case ASCII letters and digits only ("Léon" -> "leon", "Đặng" -> "dang",
+    "工程" -> "")."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_UNDECOMPOSED))
     return _NOT_KEY.sub("", decomposed.encode("ascii", "ignore").decode().lower())
 
 

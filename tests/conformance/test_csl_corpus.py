@@ -111,6 +111,9 @@ def normalise(item: dict[str, Any]) -> dict[str, Any]:
       `parse-names`, `comma-suffix`, `static-ordering`); name parts are trimmed;
     - dates are written as `date-parts` of numbers: string parts become numbers, a parsed
       `raw` becomes date-parts, parts past the third and empty parts are dropped (CSL107);
+    - a season written as a month (13-16, 21-24) is written as `season` ("Spring", a range of
+      two seasons "Spring-Summer"), the year kept (and one year for a range within a year);
+    - a DOI written as a doi.org link is written bare (CSL110);
     - `keyword` is written as the keywords joined by ", ";
     - `journalAbbreviation` and `shortTitle` are written under their CSL 1.0.2 names;
     - a type that is not CSL's becomes "document" (CSL104), the original under `custom`;
@@ -150,6 +153,8 @@ def _value(key: str, value: Any) -> Any:
         return [n for n in names if n]
     if key in csljson.DATE_VARIABLES and isinstance(value, dict):
         return _date(value)
+    if key == "DOI" and isinstance(value, str):
+        return re.sub(r"^https?://(dx\.)?doi\.org/", "", value.strip())
     if key == "keyword" and isinstance(value, str):
         return ", ".join(k.strip() for k in value.split(",") if k.strip())
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -157,6 +162,11 @@ def _value(key: str, value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(int(value)) if float(value).is_integer() else str(value)
     return value
+
+
+_SEASONS = dict(
+    zip((13, 14, 15, 16, 21, 22, 23, 24), ("Spring", "Summer", "Autumn", "Winter") * 2, strict=True)
+)
 
 
 def _date(value: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +189,13 @@ def _date(value: dict[str, Any]) -> dict[str, Any]:
             parts = [list(p.parts[0]) for p in parsed]  # type: ignore[union-attr]
         else:
             out["literal"] = value["raw"]
+    seasons = [_SEASONS[p[1]] for p in parts[:2] if len(p) > 1 and p[1] in _SEASONS]
+    if seasons:
+        parts = [p[:1] if len(p) > 1 and p[1] in _SEASONS else p for p in parts[:2]]
+        if len(parts) == 2 and parts[0] == parts[1]:
+            parts = parts[:1]
+        if value.get("season") in (None, ""):
+            out["season"] = "-".join(dict.fromkeys(seasons))
     if parts:
         out["date-parts"] = parts[:2]
     for key in ("season", "literal"):

@@ -7,16 +7,22 @@ out):
 | aggregator field            | model                                   |
 |-----------------------------|-----------------------------------------|
 | `title`                     | `title` (inline HTML/JATS parsed)       |
-| `authors` "Given Family;…"  | `author`                                |
+| `authors` "Given Family;…"  | `author` (organisations as literals)    |
 | `doi`, `DOIUrl`             | `doi` (bare, without resolver prefix)   |
 | `openAccessPdf`, `url`      | `url` (the PDF when there is one)       |
-| `abstract`                  | `abstract` (inline HTML/JATS parsed)    |
+| `abstract`                  | `abstract` (inline HTML/JATS parsed,    |
+|                             | a leading "Abstract:" heading removed)  |
 | `journal.name`              | `container_title`                       |
 | `journal.volume` "43 2"     | `volume` 43, `issue` 2                  |
 | `journal.pages` "10-23"     | `page` ("C3-C3" is the single page C3)  |
 | `publicationDate`           | `issued`                                |
 | `publicationTypes`          | `type` (see `PUBLICATION_TYPES`)        |
 | `paperid`                   | `id` (else "line-N")                    |
+
+Authors are parsed by `citeport.names.parse_name` ("Sanne S. De Smet" has the particle "De");
+an author that `citeport.names.is_corporate` recognises as an organisation ("ATLAS
+Collaboration") is kept whole as a literal name. Scraped abstracts often begin with their own
+heading ("Abstract: We show..."); it is removed and reported (AGG007).
 
 Lines that are not JSON objects, and objects without a title, are reported and skipped; every
 other line is converted.
@@ -37,9 +43,9 @@ from ..ids import normalise_doi
 from ..markup import html, mathml
 from ..markup.tex import restore_backslashes
 from ..model import Date, Name, Provenance, Reference
-from ..names import parse_name
+from ..names import is_corporate, parse_name
 from ..registry import FormatInfo
-from ..richtext import Inline, Math, NoCase, RichText, Styled, Text
+from ..richtext import Inline, Math, NoCase, RichText, Styled, Text, plain
 
 NAME = "aggregator"
 
@@ -202,6 +208,8 @@ def _reference(
             _unexpected(log, where, key, value, extra)
     abstract_raw = obj.get("abstract")
     abstract = _rich(abstract_raw, where, "abstract", log) if isinstance(abstract_raw, str) else ()
+    if abstract:
+        abstract = _strip_heading(abstract, where, log)
 
     journal = obj.get("journal")
     container: RichText = ()
@@ -306,8 +314,55 @@ def _authors(
     else:
         _unexpected(log, where, "authors", value, extra)
         return ()
-    names = (parse_name(p) for p in parts)
+    names = (_author(p) for p in parts)
     return tuple(n for n in names if n is not None)
+
+
+def _author(raw: str) -> Name | None:
+    """One author: an organisation is kept whole as a literal, a person is parsed."""
+    value = " ".join(raw.split())
+    if is_corporate(value):
+        return Name(literal=value)
+    return parse_name(value)
+
+
+#: A heading at the start of an abstract: "Abstract", "ABSTRACT", "Abstract:", "Abstract." ...
+_HEADING = re.compile(r"(?:Abstract|ABSTRACT)(?:\s*[:.\u2013\u2014]|\s+-)?\s*")
+
+
+def _strip_heading(rich: RichText, where: Location, log: DiagnosticLog) -> RichText:
+    """Remove an "Abstract" heading word that starts the abstract, and report it.
+
+    The heading is the word "Abstract" (or "ABSTRACT") followed by a colon, period or dash, or
+    by a space or line break before a word that does not start in lower case ("Abstract We
+    show", but not "Abstract algebra is"), or a bold or italic "Abstract" before the text.
+    """
+    first = rich[0]
+    rest: RichText = rich[1:]
+    if type(first) is Styled:
+        if not _HEADING.fullmatch(plain(first.children)) or not rest:
+            return rich
+        if type(rest[0]) is Text:
+            stripped = rest[0].text.lstrip(" :.\u2013\u2014-\n")
+            rest = ((Text(stripped),) if stripped else ()) + rest[1:]
+    elif type(first) is Text:
+        match = _HEADING.match(first.text)
+        if match is None or match.end() == len("Abstract"):
+            return rich  # no separator: "Abstracts of ...", "Abstract" alone
+        after = first.text[match.end() :]
+        if after[:1].islower() and not first.text[len("Abstract") : match.end()].strip():
+            return rich  # "Abstract algebra is ...": a word of the text, not a heading
+        if not after and not rest:
+            return rich
+        rest = ((Text(after),) if after else ()) + rest
+    else:
+        return rich
+    log.report(
+        "AGG007",
+        "abstract: leading 'Abstract' heading removed",
+        Location(where.source, where.line, where.record, "abstract"),
+    )
+    return rest
 
 
 def _volume_issue(

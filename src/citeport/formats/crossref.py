@@ -1,9 +1,11 @@
 """Crossref REST API works JSON (reader).
 
 Input is what `api.crossref.org/works` answers: a single work, `{"message": work}`, a list
-response `{"message": {"items": [work, ...]}}` (or `{"items": [...]}`), or JSON lines of works.
-A response holds at most 1,000 works (the API's page size), so a whole response is parsed at
-once; JSON lines are read a line at a time.
+response `{"message": {"items": [work, ...]}}` (or `{"items": [...]}`), or JSON lines of works
+(or of responses). The first non-blank line decides: when it is a whole JSON object and another
+non-blank line follows, the input is JSON lines, streamed a line at a time (each line reported
+with its number); otherwise it is one JSON document, which is read and parsed whole (a response
+holds at most 1,000 works, the API's page size). A UTF-16 input is decoded (`XREF009`).
 
 | Crossref work field                          | model                                          |
 |----------------------------------------------|------------------------------------------------|
@@ -16,7 +18,9 @@ once; JSON lines are read a line at a time.
 | `volume`, `issue` (else `journal-issue.issue`) | `volume`, `issue`                            |
 | `page`; `article-number`                     | `page`; `number`                               |
 | `published-print`, `published-online`, `issued` | `issued` (the first present, in that order) |
-| `DOI`, `URL`, `ISSN`, `ISBN`                 | `doi`, `url`, `issn`, `isbn` (lists: ", ")      |
+| `date-parts` months 13-16, 21-24             | `Date.season` (CSL's seasons; see `csljson`)   |
+| `DOI` (a doi.org link made bare)             | `doi` (`ids.normalise_doi`)                    |
+| `URL`, `ISSN`, `ISBN`                        | `url`, `issn`, `isbn` (lists: ", ")            |
 | `publisher`, `publisher-location`            | `publisher`, `publisher_place`                 |
 | `abstract` (JATS)                            | `abstract`                                     |
 | `language`, `subject`                        | `language`, `keyword`                          |
@@ -26,6 +30,7 @@ once; JSON lines are read a line at a time.
 Everything else a work holds is kept in `extra["crossref"]` (CSL-JSON writes it under `custom`),
 except Crossref's own bookkeeping (`DROPPED`: index dates, counts, the reference list, links
 for text mining), which is dropped with one INFO diagnostic per work naming what was dropped.
+A month or day out of range is dropped from its date, which is kept in extra (`XREF007`).
 
 Titles and abstracts are JATS: `citeport.markup.html` parses them. MathML (`<mml:math>`) is
 turned into TeX first (`mathml_to_tex`), so it becomes a `Math` node rather than loose text.
@@ -34,17 +39,20 @@ turned into TeX first (`mathml_to_tex`), so it becomes a `Math` node rather than
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import orjson
 
 from ..diagnostics import DiagnosticLog, Location
+from ..ids import normalise_doi
 from ..markup import html, mathml
 from ..model import Date, Name, Provenance, Reference
 from ..names import parse_name
 from ..registry import FormatInfo
 from ..richtext import Inline, RichText, Text
+from .csljson import check_parts
+from .ris import decoded, utf16
 
 NAME = "crossref"
 
@@ -123,6 +131,9 @@ def sniff(head: bytes) -> int:
     `deposited`, `reference-count`...) and titles given as lists count. A JSON array is never a
     Crossref response (it is CSL-JSON's shape).
     """
+    codec = utf16(head[:64])
+    if codec is not None:
+        head = head.decode(codec, "replace").encode("utf-8")
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body.startswith(b"{"):
         return 0
@@ -137,16 +148,27 @@ def sniff(head: bytes) -> int:
 
 
 def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
-    """Yield one `Reference` per Crossref work in `stream`; report and skip the rest."""
-    data = stream.read()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Yield one `Reference` per Crossref work in `stream`; report and skip the rest.
+
+    JSON lines are streamed; a single JSON document is read whole (see the module docstring).
+    """
+    lines = iter(decoded(stream, source, log, "XREF009"))
+    first, number = _next_text(lines, 0)
+    if first is None:
+        return
+    first = first.removeprefix(b"\xef\xbb\xbf")
+    if first.lstrip().startswith(b"{") and _is_object(first):
+        second, second_number = _next_text(lines, number)
+        if second is not None:
+            rows = [(number, first), (second_number, second)]
+            yield from _read_lines(rows, lines, second_number, source, log)
+            return
+        data = first
+    else:
+        data = first + b"".join(lines)
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        if data.lstrip().startswith(b"{") and b"\n" in data.strip():
-            yield from _read_lines(data, source, log)
-            return
         log.skip("XREF001", f"input is not JSON ({exc.msg}); nothing read", Location(source, 1))
         return
     works, where = _works(doc)
@@ -154,25 +176,64 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         log.skip("XREF002", f"{where}; nothing read", Location(source, 1))
         return
     for index, work in enumerate(works):
-        ref = _one(work, f"{where}/{index}" if where else "", index, source, None, log)
+        pointer = f"{where}/{index}" if where else ""
+        ref = _one(work, pointer, f"work-{index + 1}", source, None, log)
         if ref is not None:
             yield ref
 
 
-def _read_lines(data: bytes, source: str, log: DiagnosticLog) -> Iterator[Reference]:
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+def _next_text(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
+    """The next non-blank line and its number, or (None, number) at the end of the input."""
+    for raw in lines:
+        number += 1
+        if raw.strip():
+            return raw, number
+    return None, number
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _read_lines(
+    rows: Iterable[tuple[int, bytes]],
+    rest: Iterator[bytes],
+    number: int,
+    source: str,
+    log: DiagnosticLog,
+) -> Iterator[Reference]:
+    """JSON lines: the numbered `rows` already read, then the lines of `rest`, one at a time.
+
+    A line holds a work or a response (a work in `message`, or a list of them).
+    """
+
+    def numbered() -> Iterator[tuple[int, bytes]]:
+        yield from rows
+        yield from enumerate(rest, start=number + 1)
+
+    for line, raw in numbered():
         if not raw.strip():
             continue
+        where = Location(source, line)
         try:
-            work = orjson.loads(raw)
+            doc = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            log.skip("XREF001", f"line is not JSON ({exc.msg}), skipped", Location(source, number))
+            log.skip("XREF001", f"line is not JSON ({exc.msg}), skipped", where)
             continue
-        if isinstance(work, dict) and isinstance(work.get("message"), dict):
-            work = work["message"]
-        ref = _one(work, "", number - 1, source, number, log)
-        if ref is not None:
-            yield ref
+        works, prefix = _works(doc)
+        if works is None:
+            log.skip("XREF002", f"{prefix}, skipped", where)
+            continue
+        listed = prefix.endswith("/items")
+        for index, work in enumerate(works):
+            pointer = f"{prefix}/{index}" if listed else prefix
+            fallback = f"work-{line}-{index + 1}" if listed else f"work-{line}"
+            ref = _one(work, pointer, fallback, source, line, log)
+            if ref is not None:
+                yield ref
 
 
 def _works(doc: Any) -> tuple[list[Any] | None, str]:
@@ -198,7 +259,7 @@ def _works(doc: Any) -> tuple[list[Any] | None, str]:
 
 
 def _one(
-    work: Any, pointer: str, index: int, source: str, line: int | None, log: DiagnosticLog
+    work: Any, pointer: str, fallback: str, source: str, line: int | None, log: DiagnosticLog
 ) -> Reference | None:
     if not isinstance(work, dict):
         log.skip(
@@ -208,7 +269,8 @@ def _one(
         )
         return None
     doi = work.get("DOI")
-    rid = doi if isinstance(doi, str) and doi.strip() else f"work-{index + 1}"
+    rid = normalise_doi(doi) if isinstance(doi, str) else ""
+    rid = rid or fallback
     return _Work(work, pointer, Location(source, line, rid), log).reference()
 
 
@@ -291,7 +353,7 @@ class _Work:
             event_date=event_date,
             publisher=self.string("publisher"),
             publisher_place=self.string("publisher-location"),
-            doi=self.string("DOI"),
+            doi=self.doi(),
             url=self.string("URL"),
             issn=self.joined("ISSN"),
             isbn=self.joined("ISBN"),
@@ -316,6 +378,15 @@ class _Work:
             return str(value[0]).strip()
         self.unexpected(field, value, "text")
         return ""
+
+    def doi(self) -> str:
+        given = self.string("DOI")
+        bare = normalise_doi(given)
+        if bare != given:
+            self.log.report(
+                "XREF008", f"{self.pointer}/DOI {given!r} read as the DOI {bare!r}", self.at("DOI")
+            )
+        return bare
 
     def texts(self, field: str) -> list[str]:
         """A Crossref list of strings (a plain string is taken as a list of one)."""
@@ -422,7 +493,17 @@ class _Work:
             if parts not in ([], [[]], [[None]]):
                 self.unexpected(field, value, "date-parts of numbers")
             return None
-        return Date(parts=tuple(out))
+        fit, season, problems = check_parts(tuple(out))
+        if problems:
+            self.extra[field] = value
+        for path, problem in problems:
+            self.log.report(
+                "XREF007",
+                f"{self.pointer}/{field}/date-parts/{path} {problem}; "
+                "dropped, the date kept in extra",
+                self.at(field),
+            )
+        return Date(parts=fit, season=season)
 
     def event(self) -> tuple[str, str, Date | None]:
         event = self.work.get("event")
@@ -437,7 +518,10 @@ class _Work:
         end = self.date("event.end", event.get("end"))
         when = None
         if start is not None:
-            when = Date(parts=start.parts[:1] + (end.parts[:1] if end is not None else ()))
+            when = Date(
+                parts=start.parts[:1] + (end.parts[:1] if end is not None else ()),
+                season=start.season,
+            )
         rest = {k: v for k, v in event.items() if k not in ("name", "location", "start", "end")}
         if rest:
             self.extra["event"] = rest

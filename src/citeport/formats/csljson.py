@@ -6,7 +6,9 @@ HTML subset (`markup.csl`).
 
 Reader. Input is a JSON array of items, a single item, or JSON lines (one item a line). Items are
 split off the byte stream one at a time and parsed one at a time, so the parsed records of a
-large array are never all in memory, and each item's first line is known for diagnostics.
+large array are never all in memory, and each item's first line is known for diagnostics. The
+splitting is linear in the input, however long a line or a string; a UTF-16 input is decoded
+(`CSL111`).
 
 | CSL-JSON                                   | model                                           |
 |--------------------------------------------|-------------------------------------------------|
@@ -16,6 +18,8 @@ large array are never all in memory, and each item's first line is known for dia
 | `title`, `container-title`, `abstract`     | rich text (`markup.csl.parse`)                  |
 | `author`, `editor`, ... (model's names)    | `Name` (`literal`, particles, `suffix`)         |
 | `issued`, `accessed`, ... (model's dates)  | `Date`: `date-parts`, `raw` (parsed), `literal` |
+| `date-parts` months 13-16 and 21-24        | `Date.season` (Spring, Summer, Autumn, Winter)   |
+| `DOI` (also a doi.org link, `doi:` prefix) | `doi`, bare (`ids.normalise_doi`; `CSL110`)     |
 | `volume`, `issue`, `page`, ... numbers     | strings                                         |
 | `keyword` "a, b"                           | `keyword` ("a", "b")                            |
 | `journalAbbreviation`, `shortTitle`        | `container_title_short`, `title_short` (aliases) |
@@ -26,8 +30,13 @@ large array are never all in memory, and each item's first line is known for dia
 Each value is checked for the shape it is mapped from: a wrong type is reported with its JSON
 pointer (`/3/author/0/family`) and the item's id, and the value is converted when that keeps its
 meaning (a number where a string belongs) or dropped. Dates are read tolerantly (string parts,
-null or empty parts, more than three parts, `raw` strings). An item that is not an object, or
-JSON that cannot be parsed, is reported and skipped; reading goes on with the next item.
+null or empty parts, more than three parts, `raw` strings); a month or day out of range (month 0
+or 17, 31 April) is dropped from the date, reported (`CSL109`) and its date-parts kept under
+`custom`. An item that is not an object, or JSON that cannot be parsed, is reported and skipped;
+reading goes on with the next item. Inside an array each value that is not an object (a number,
+a string, stray text between two commas) is one skipped item: `[1, 2, 3]` is three. An id given
+to an earlier item is reported (`CSL112`) and both items are kept (the writers give each its
+own key); the ids seen are remembered as 8-byte digests.
 
 Writer. `id` is the citation key (what pandoc and Zotero cite by) and `citation-key` repeats it;
 the reader's own id, when it differs, goes under `custom` as `source-id`, and so do the fields of
@@ -37,20 +46,24 @@ output is one JSON array written item by item, so it streams; keys come in a fix
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from hashlib import blake2b
 from typing import IO, Any
 
 import orjson
 
 from ..dates import parse_iso
 from ..diagnostics import DiagnosticLog, Location
+from ..ids import normalise_doi
 from ..markup import csl
 from ..model import CSL_VARIABLES, ITEM_TYPES, Date, Name, Provenance, Reference
 from ..names import parse_name
 from ..options import WriteOptions
 from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
+from .ris import decoded
 
 NAME = "csljson"
 #: The `Reference.extra` namespace of what the reader keeps without a model slot.
@@ -223,8 +236,20 @@ _KEY_LIKE = re.compile(r"^[^\s\"#%'(),={}~\\]+$")
 _TYPE_VALUE = re.compile(rb'"type"\s*:\s*"([A-Za-z_-]+)"')
 _INT = re.compile(r"^\s*-?\d+\s*$")
 _STRUCT = re.compile(rb'["\[\]{}]')
-_STRING_TAIL = re.compile(rb'(?:[^"\\]|\\.)*"', re.DOTALL)
+#: A value between commas inside an array (strings taken whole, commas and all).
+_SEGMENT = re.compile(rb'(?:"(?:[^"\\]|\\.)*+"?|[^,"])++', re.DOTALL)
 _CHUNK = 1 << 16
+#: CSL's seasons written as months: 13-16 and 21-24 are spring, summer, autumn, winter.
+SEASON_MONTHS = {
+    13: "Spring",
+    14: "Summer",
+    15: "Autumn",
+    16: "Winter",
+    21: "Spring",
+    22: "Summer",
+    23: "Autumn",
+    24: "Winter",
+}
 
 
 def sniff(head: bytes) -> int:
@@ -254,6 +279,7 @@ def sniff(head: bytes) -> int:
 
 def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
     """Yield one `Reference` per CSL-JSON item of `stream`; report and skip the rest."""
+    stream = decoded(stream, source, log, "CSL111")
     first = stream.read(_CHUNK)
     if first.startswith(b"\xef\xbb\xbf"):
         first = first[3:]
@@ -263,13 +289,15 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         body = first.lstrip()
     lines = False
     if body.startswith(b"{"):
-        line_end = first.find(b"\n")
+        grown = bytearray(first)  # the first line, however long, read in linear time
+        line_end = grown.find(b"\n")
         while line_end < 0:
             more = stream.read(_CHUNK)
             if not more:
                 break
-            line_end = len(first) + more.find(b"\n") if b"\n" in more else -1
-            first += more
+            line_end = len(grown) + more.find(b"\n") if b"\n" in more else -1
+            grown += more
+        first = bytes(grown)
         head_line = first[: line_end if line_end >= 0 else len(first)]
         lines = line_end >= 0 and _parses(head_line)
     if not body:
@@ -295,16 +323,16 @@ def _items(
 ) -> Iterator[Reference]:
     """Parse each piece and map it; `array` says the pieces are the items of one array."""
     index = 0
+    seen: set[bytes] = set()  # digests of the ids read so far
     for line, data, junk in pieces:
         where = Location(source, line)
         if junk:
-            text = data.decode("utf-8", "replace").strip(" \t\r\n,")
-            excerpt = text if len(text) <= 60 else text[:57] + "..."
+            text = data[:200].decode("utf-8", "replace").strip(" \t\r\n,")
+            excerpt = text if len(text) <= 60 and len(data) <= 200 else text[:57] + "..."
             at = ""
-            if array:  # scalars between the objects are array items too
-                count = sum(1 for part in text.split(",") if part.strip())
-                at = f"item /{index} " if count == 1 else f"items /{index}-{index + count - 1} "
-                index += count
+            if array:  # each value between the objects is an array item of its own
+                at = f"item /{index} "
+                index += 1
             log.skip("CSL102", f"{at}not a CSL-JSON item ({excerpt!r}), skipped", where)
             continue
         pointer = f"/{index}" if array else ""
@@ -328,37 +356,55 @@ def _items(
                 where,
             )
             continue
-        yield from_csl(obj, pointer, Location(source, line), log, index)
+        ref = from_csl(obj, pointer, Location(source, line), log, index)
+        digest = blake2b(ref.id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        if digest in seen:
+            log.report(
+                "CSL112",
+                f"{pointer or '/'}: id {ref.id!r} is used by an earlier item; both kept",
+                Location(source, line, ref.id, "id"),
+            )
+        seen.add(digest)
+        yield ref
 
 
 def _lines(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
-    """JSON lines: each non-blank line is one piece."""
-    pending = first
+    """JSON lines: each non-blank line is one piece (a long line is gathered in linear time)."""
     number = 0
-    while True:
-        *complete, pending = pending.split(b"\n")
-        for raw in complete:
+    parts: list[bytes] = []  # the pieces of the line being read
+    chunk = first
+    while chunk:
+        begin = 0
+        while (end := chunk.find(b"\n", begin)) >= 0:
+            parts.append(chunk[begin:end])
+            raw = b"".join(parts)
+            parts = []
             number += 1
+            begin = end + 1
             if raw.strip():
                 yield number, raw, not raw.lstrip().startswith(b"{")
-        more = stream.read(_CHUNK)
-        if not more:
-            break
-        pending += more
-    if pending.strip():
-        yield number + 1, pending, not pending.lstrip().startswith(b"{")
+        if begin < len(chunk):
+            parts.append(chunk[begin:])
+        chunk = stream.read(_CHUNK)
+    raw = b"".join(parts)
+    if raw.strip():
+        yield number + 1, raw, not raw.lstrip().startswith(b"{")
 
 
 def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
     """Split a JSON array (or a run of objects) into its top-level values, as bytes.
 
     Yields (first line, bytes, is_junk): an object or array is one piece; anything else between
-    them other than white space and commas (a number, a string, stray text) is junk.
+    them other than white space and commas (a number, a string, stray text) is junk, one piece
+    per value between commas inside the outer array. Each byte is scanned once: a string cut
+    off by the end of a read is resumed where its scan stopped, and the buffer only grows at its
+    end, so a 10 MB string or line costs linear time.
     """
-    buf = first
+    buf = bytearray(first)
     line, mark = 1, 0  # `line` is the line number at offset `mark`
     pos = cur = 0  # start of unconsumed text; where the next search starts
     start = -1  # start of the value being read, when inside one
+    string = scan = -1  # text start of a string the buffer ends in; where its scan resumes
     depth = 0
     outer = 0  # 1 inside the outer array, 2 after it
     eof = False
@@ -370,38 +416,54 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
         return line
 
     def junk(end: int) -> Iterator[tuple[int, bytes, bool]]:
-        text = buf[pos:end]
-        if text.replace(b",", b"").strip():
+        text = bytes(buf[pos:end])
+        if not text.replace(b",", b"").strip():
+            return
+        if outer != 1:
             offset = pos + len(text) - len(text.lstrip(b" \t\r\n,"))
             yield line_at(offset), text, True
+            return
+        for value in _SEGMENT.finditer(text):
+            piece = value.group()
+            if piece.strip():
+                offset = pos + value.start() + len(piece) - len(piece.lstrip())
+                yield line_at(offset), piece.strip(), True
 
     while True:
-        found = _STRUCT.search(buf, cur)
-        tail = None
-        if found is not None and found.group() == b'"':
-            tail = _STRING_TAIL.match(buf, found.end())
-        if found is None or (found.group() == b'"' and tail is None):
+        found = None
+        if string >= 0:
+            close = _string_end(buf, string, scan)
+            if close >= 0:
+                cur, string = close, -1
+                continue
+            scan = len(buf)
+        else:
+            found = _STRUCT.search(buf, cur)
+            if found is not None and found.group() == b'"':
+                string = scan = found.end()
+                continue
+        if found is None:
             if not eof:
                 chunk = stream.read(_CHUNK)
                 if chunk:
                     keep = start if start >= 0 else pos
                     line_at(keep)
-                    buf = buf[keep:] + chunk
+                    del buf[:keep]
+                    buf += chunk
                     mark, pos, cur = 0, pos - keep, cur - keep
                     if start >= 0:
                         start -= keep
+                    if string >= 0:
+                        string, scan = string - keep, scan - keep
                     continue
                 eof = True
             if start >= 0:  # a value cut off by the end of the input
-                yield line_at(start), buf[start:], False
+                yield line_at(start), bytes(buf[start:]), False
             else:
                 yield from junk(len(buf))
             return
         at = found.start()
         char = found.group()
-        if char == b'"':
-            cur = tail.end()  # type: ignore[union-attr]
-            continue
         cur = at + 1
         if depth:
             if char in b"[{":
@@ -409,10 +471,11 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
             else:
                 depth -= 1
                 if not depth:
-                    yield line_at(start), buf[start:cur], False
+                    yield line_at(start), bytes(buf[start:cur]), False
                     start, pos = -1, cur
             continue
-        if char == b"[" and outer == 0 and not buf[pos:at].strip():
+        if char == b"[" and outer == 0:  # the outer array (stray text before it is junk)
+            yield from junk(at)
             outer, pos = 1, cur
         elif char in b"[{":
             yield from junk(at)
@@ -421,6 +484,21 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
             yield from junk(at)
             outer, pos = 2, cur
         # a stray closer stays in the junk run
+
+
+def _string_end(buf: bytearray, begin: int, scan: int) -> int:
+    """The offset after the closing quote of the string whose text starts at `begin`, looking
+    from `scan` on; -1 when the buffer ends first."""
+    while True:
+        quote = buf.find(b'"', scan)
+        if quote < 0:
+            return -1
+        slash = quote
+        while slash > begin and buf[slash - 1] == 0x5C:  # backslashes escaping the quote?
+            slash -= 1
+        if (quote - slash) % 2 == 0:
+            return quote + 1
+        scan = quote + 1
 
 
 def from_csl(
@@ -564,6 +642,11 @@ class _Item:
         text = self.string(variable, value, variable in NUMBER_VARIABLES)
         if not text:
             return None
+        if variable == "DOI":
+            bare = normalise_doi(text)
+            if bare != text.strip():
+                self.report("CSL110", variable, variable, f"{text!r} read as the DOI {bare!r}")
+            return bare or None
         if variable in _RICH:
             return csl.parse(text)
         if variable == "keyword":
@@ -657,7 +740,16 @@ class _Item:
         elif not isinstance(value, dict):
             self.wrong(variable, variable, value, "a date object", "dropped")
             return None
-        parts = self.date_parts(variable, value.get("date-parts"))
+        parts, month_season, bad = check_parts(self.date_parts(variable, value.get("date-parts")))
+        if bad:
+            self.extra[f"{variable}-date-parts"] = value.get("date-parts")
+            for path, problem in bad:
+                self.report(
+                    "CSL109",
+                    variable,
+                    f"{variable}/date-parts/{path}",
+                    f"{problem}; dropped, the date-parts kept in custom",
+                )
         raw = value.get("raw")
         literal = value.get("literal")
         season = value.get("season")
@@ -700,6 +792,7 @@ class _Item:
             season_text = str(season)
         elif season not in (None, ""):
             self.wrong(variable, f"{variable}/season", season, "a string", "dropped")
+        season_text = season_text or month_season
         found = Date(
             parts=parts,
             season=season_text,
@@ -744,6 +837,42 @@ class _Item:
         if not out and all(isinstance(p, list) and not p for p in value):
             self.report("CSL107", variable, path, "is empty; no date")
         return tuple(out)
+
+
+def check_parts(
+    parts: tuple[tuple[int, ...], ...],
+) -> tuple[tuple[tuple[int, ...], ...], str, list[tuple[str, str]]]:
+    """CSL date-parts made fit for the model: (parts, season, problems).
+
+    A season written as a month (13-16 or 21-24) becomes the season ("Spring", or
+    "Spring-Summer" for a range of two) and leaves the year alone; a month out of 1-12 or a day
+    that month does not have is dropped (with what follows it) and named in `problems`, as
+    (path below date-parts, message).
+    """
+    out: list[tuple[int, ...]] = []
+    seasons: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for number, part in enumerate(parts):
+        kept: tuple[int, ...] = part[:1]
+        month = part[1] if len(part) > 1 else None
+        day = part[2] if len(part) > 2 else None
+        if month is None:
+            pass
+        elif month in SEASON_MONTHS:
+            seasons.append(SEASON_MONTHS[month])
+            if day is not None:
+                problems.append((f"{number}/2", f"day {day} given with a season"))
+        elif not 1 <= month <= 12:
+            problems.append((f"{number}/1", f"month {month} is out of range"))
+        elif day is not None and not 1 <= day <= calendar.monthrange(part[0], month)[1]:
+            kept = part[:2]
+            problems.append((f"{number}/2", f"day {day} is out of range for month {month}"))
+        else:
+            kept = part
+        out.append(kept)
+    if seasons and len(out) == 2 and out[0] == out[1]:
+        out = out[:1]  # [[2020, 13], [2020, 14]]: one year, the season "Spring-Summer"
+    return tuple(out), "-".join(dict.fromkeys(seasons)), problems
 
 
 def _date_int(value: Any) -> int | None:

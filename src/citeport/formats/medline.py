@@ -3,7 +3,8 @@
 Each line is a tag of up to four letters, padded to four columns, `- `, then the value
 (`PMID- 27169098`, `AU  - Shruthi BS`); a line starting with spaces continues the value before
 it (PubMed wraps at 88 columns with 6 spaces). Records are separated by blank lines and start
-with `PMID-`. The reader is a generator: one record in memory at a time.
+with `PMID-`. The reader is a generator: one record in memory at a time. A UTF-16 input is
+decoded (`MED006`); a line that is not UTF-8 is read as Windows-1252 (`MED002`).
 
 | MEDLINE                     | model                                                        |
 |-----------------------------|--------------------------------------------------------------|
@@ -12,7 +13,7 @@ with `PMID-`. The reader is a generator: one record in memory at a time.
 | `FAU` (else `AU`), `CN`     | `author` (`CN`, a collective, as a literal name)             |
 | `FED` (else `ED`)           | `editor`                                                     |
 | `JT` / `TA`                 | `container_title` / `container_title_short`                  |
-| `DP`                        | `issued` ("2016 Apr 19", "2011 Jan-Feb", "2011 Spring")      |
+| `DP`                        | `issued` ("2016 Apr 19", "2011 Spring"; ranges: see `dp`)    |
 | `VI`, `IP`, `PG`            | `volume`, `issue`, `page` ("1166-74" -> "1166-1174")         |
 | `LID`/`AID` `... [doi]`     | `doi`                                                        |
 | `IS` (first)                | `issn` (without "(Linking)")                                 |
@@ -25,6 +26,7 @@ with `PMID-`. The reader is a generator: one record in memory at a time.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from typing import IO
@@ -33,7 +35,7 @@ from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..registry import FormatInfo
 from ..richtext import text
-from .ris import MONTHS, SEASONS, ris_name
+from .ris import MONTHS, SEASONS, decoded, head_text, ris_name
 
 NAME = "medline"
 
@@ -53,9 +55,15 @@ PUBLICATION_TYPES: dict[str, str] = {
 }
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+#: A whole `DP`: a date, then optionally "-" and the end of a range (a year with month and day,
+#: a month with a day, or a day).
 _DP = re.compile(
-    r"^\s*(\d{4})(?:\s+([A-Za-z]{3,})(?:\s*-\s*([A-Za-z]{3,}))?(?:\s+(\d{1,2}))?)?(?:\s.*)?$"
+    r"^\s*(\d{4})(?:\s+([A-Za-z]+|\d{1,2})(?:\s+(\d{1,2}))?)?"
+    r"(?:\s*-\s*(?:(\d{4})(?:\s+([A-Za-z]+)(?:\s+(\d{1,2}))?)?|([A-Za-z]+)(?:\s+(\d{1,2}))?"
+    r"|(\d{1,2})))?\s*$"
 )
+#: The start of a `DP` that is not all understood: year, then perhaps month and day.
+_DP_START = re.compile(r"^\s*(\d{4})(?:\s+([A-Za-z]+|\d{1,2})(?:\s+(\d{1,2}))?)?(?!\w)")
 _LONG_TAG = re.compile(r"^(?:[A-Z]{3} |[A-Z]{4})- ")
 _DOI = re.compile(r"^\s*(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,}/\S+)\s*$", re.I)
 _ID_KIND = re.compile(r"^(.*?)\s*\[([a-z-]+)\]\s*$")
@@ -65,7 +73,7 @@ _PAGES = re.compile(r"^(\d+)-(\d+)$")
 def sniff(head: bytes) -> int:
     """How sure we are (0-100) that `head` is MEDLINE: `PMID-`, or tags of 3-4 letters padded
     to four columns (`OWN - `, `FAU - `), which RIS (two-letter tags) never has."""
-    lines = head.decode("utf-8", "replace").replace("\ufeff", "").splitlines()[:80]
+    lines = head_text(head).splitlines()[:80]
     if any(line.startswith("PMID-") for line in lines):
         return 95
     return 80 if any(_LONG_TAG.match(line) for line in lines) else 0
@@ -76,6 +84,7 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     fields: list[tuple[str, list[str]]] = []
     start = end = 0
     has_pmid = False
+    stream = decoded(stream, source, log, "MED006")
     for number, raw in enumerate(stream, start=1):
         try:
             line = raw.decode("utf-8")
@@ -93,8 +102,8 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         match = None if line[:1].isspace() else _TAG.match(line)
         if match is None:
             if fields:
-                tag, values = fields[-1]
-                values[-1] = f"{values[-1]} {line.strip()}".strip()
+                # a piece of the value before, joined in _finish (linear in the line count)
+                fields[-1][1].append(line.strip())
                 end = number
             else:
                 excerpt = line.strip()[:40]
@@ -118,9 +127,10 @@ def _finish(
     fields: list[tuple[str, list[str]]], source: str, start: int, end: int, log: DiagnosticLog
 ) -> Iterator[Reference]:
     values: dict[str, list[str]] = {}
-    for tag, vals in fields:
-        if vals[0]:
-            values.setdefault(tag, []).append(vals[0])
+    for tag, pieces in fields:
+        value = " ".join(piece for piece in pieces if piece)
+        if value:
+            values.setdefault(tag, []).append(value)
 
     def first(*tags: str) -> str:
         for tag in tags:
@@ -236,34 +246,86 @@ def _page(value: str) -> str:
 def _date(
     value: str, where: Location, values: dict[str, list[str]], log: DiagnosticLog
 ) -> Date | None:
-    """`DP`: "2016 Apr 19", "2016 Apr", "2011 Jan-Feb" (a range), "2011 Spring", "2016"."""
+    """`DP` as a `Date` (see `dp`); what is not understood is reported and `DP` kept in extra."""
     if not value:
         return None
-    match = _DP.match(value)
-    if not match:
-        log.report(
-            "MED003",
-            f"date {value!r} has no year; kept as written",
-            Location(where.source, where.line, where.record, "DP"),
-        )
+    at = Location(where.source, where.line, where.record, "DP")
+    found = dp(value)
+    if found is not None:
+        return found
+    start = _DP_START.match(value)
+    if start is None:
+        log.report("MED003", f"date {value!r} has no year; kept as written", at)
         return Date(literal=value)
-    year = int(match.group(1))
-    month_word, to_word, day = match.group(2), match.group(3), match.group(4)
-    if month_word is None:
-        return Date(parts=((year,),))
-    month = MONTHS.get(month_word[:3].lower())
+    year, month, day = start.groups()
+    partial = _point(year, month, day) or _point(year, month, None) or _point(year, None, None)
+    assert partial is not None  # a year alone is always a date
+    values.setdefault("DP", []).append(value)
+    log.report(
+        "MED007",
+        f"date {value!r} only partly understood; read as {_show(partial)}, DP kept in extra",
+        at,
+    )
+    return partial
+
+
+def dp(value: str) -> Date | None:
+    """A whole MEDLINE `DP`, or None when some of it is not understood.
+
+    "2016", "2016 Apr", "2016 Apr 19", "2013 06 10", "2011 Spring"; ranges "2011 Jan-Feb",
+    "2016 Apr 19-25", "2016 Apr 28-May 3", "2011 Dec-2012 Jan", "1998-1999" (two date-parts) and
+    "2011 Fall-Winter" (one year, the season "Fall-Winter").
+    """
+    match = _DP.match(value)
+    if match is None:
+        return None
+    year, month, day, year2, month2, day2, month3, day3, day4 = match.groups()
+    first = _point(year, month, day)
+    if first is None:
+        return None
+    if year2 is not None:
+        last = _point(year2, month2, day2)
+    elif month3 is not None:
+        last = _point(year, month3, day3)
+    elif day4 is not None:
+        last = _point(year, month, day4) if day is not None else None
+    else:
+        return first
+    if last is None or bool(first.season) != bool(last.season):
+        return None
+    if first.season:
+        season = first.season if first.season == last.season else f"{first.season}-{last.season}"
+        parts = first.parts if first.parts == last.parts else first.parts + last.parts
+        return Date(parts=parts, season=season)
+    if len(first.parts[0]) != len(last.parts[0]) or last.parts[0] <= first.parts[0]:
+        return None
+    return Date(parts=first.parts + last.parts)
+
+
+def _point(year: str, month: str | None, day: str | None) -> Date | None:
+    """One date of a `DP`: year, month (a name, a season or a number), day; None if invalid."""
     if month is None:
-        if month_word.lower() in SEASONS:
-            return Date(parts=((year,),), season=month_word)
-        values.setdefault("DP", []).append(value)
-        return Date(parts=((year,),))
-    if to_word is not None:
-        to = MONTHS.get(to_word[:3].lower())
-        if to is not None:
-            return Date(parts=((year, month), (year, to)))
-    if day is not None and 1 <= int(day) <= 31:
-        return Date(parts=((year, month, int(day)),))
-    return Date(parts=((year, month),))
+        return Date(parts=((int(year),),))
+    if month.isdigit():
+        number: int | None = int(month)
+    else:
+        number = MONTHS.get(month[:3].lower()) if len(month) >= 3 else None
+    if number is None:
+        if month.lower() in SEASONS and day is None:
+            return Date(parts=((int(year),),), season=month.capitalize())
+        return None
+    if not 1 <= number <= 12:
+        return None
+    if day is None:
+        return Date(parts=((int(year), number),))
+    if not 1 <= int(day) <= calendar.monthrange(int(year), number)[1]:
+        return None
+    return Date(parts=((int(year), number, int(day)),))
+
+
+def _show(value: Date) -> str:
+    shown = "-".join(str(p) for p in value.parts[0])
+    return f"{shown} ({value.season})" if value.season else shown
 
 
 FORMATS = (

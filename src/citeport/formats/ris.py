@@ -73,15 +73,17 @@ a profile cannot place is left out and reported (`RIS009`).
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as _field
-from typing import IO
+from typing import IO, Any
 
-from ..diagnostics import DiagnosticLog, Location
+from ..diagnostics import DiagnosticLog, Location, Severity
 from ..model import Date, Name, Provenance, Reference
-from ..names import parse_name
+from ..names import mononym, parse_name
 from ..options import WriteOptions
 from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
@@ -363,6 +365,7 @@ def _da(date: Date) -> str:
 def _name(name: Name) -> str:
     if name.literal:
         return name.literal
+    name = mononym(name)  # "AU  - Madonna", not "AU  - , Madonna"
     parts = [name.family_full()]
     if name.given or name.suffix:
         parts.append(name.given)
@@ -457,7 +460,7 @@ SEASONS = {"spring": 13, "summer": 14, "fall": 15, "autumn": 15, "winter": 16}
 
 def sniff(head: bytes) -> int:
     """How sure we are (0-100) that `head` is RIS: tag lines, and a `TY` among them."""
-    text = head.decode("utf-8", "replace").replace("\ufeff", "")
+    text = head_text(head)
     lines = text.splitlines()[:80]
     if any(line.startswith("PMID-") or _MEDLINE_TAG.match(line) for line in lines):
         return 10  # MEDLINE/PubMed (tags of 3-4 letters): its own reader
@@ -491,6 +494,7 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     current: _Record | None = None
     junk: list[int | str] | None = None  # first line, its text, lines in the run
     index = 0
+    stream = decoded(stream, source, log, "RIS012")
     for number, raw in enumerate(stream, start=1):
         line = _decode(raw, source, number, log).replace("\ufeff", "").rstrip("\r\n")
         match = _TAG.match(line)
@@ -498,11 +502,9 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
             if not line.strip():
                 continue
             if current is not None and current.fields:
-                tag, values, _ = current.fields[-1]
-                if tag in LIST_TAGS:
-                    values.append(line.strip())
-                else:
-                    values[-1] = f"{values[-1]} {line.strip()}".strip()
+                # a further value of a list tag, else a piece of the value: joined by _Tags
+                # (appending keeps a value wrapped over many lines linear in time)
+                current.fields[-1][1].append(line.strip())
                 current.end = number
             elif junk is None:
                 junk = [number, line.strip(), 1]
@@ -550,6 +552,76 @@ def _decode(raw: bytes, source: str, number: int, log: DiagnosticLog) -> str:
         return raw.decode("cp1252", "replace")
 
 
+def utf16(head: bytes) -> str | None:
+    """The UTF-16 codec `head` is written in ("utf-16" with a BOM, "utf-16-le"/"-be" when
+    every other byte of ASCII-range text is NUL), or None."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
+    odd = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
+    if odd * 10 >= pairs * 7 and even == 0:
+        return "utf-16-le"
+    if even * 10 >= pairs * 7 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def head_text(head: bytes) -> str:
+    """The text of a detection head: UTF-8 (bad bytes replaced), or UTF-16 when it is that."""
+    codec = utf16(head[:64])
+    if codec is not None:
+        return head.decode(codec, "replace").replace("\ufeff", "")
+    return head.decode("utf-8", "replace").replace("\ufeff", "")
+
+
+class _Recoded(io.RawIOBase):
+    """A UTF-16 byte stream read as UTF-8 bytes, decoded a chunk at a time."""
+
+    def __init__(self, inner: IO[bytes], codec: str) -> None:
+        self._inner = inner
+        self._decoder = codecs.getincrementaldecoder(codec)("replace")
+        self._pending = b""
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._eof:
+            chunk = self._inner.read(1 << 16)
+            self._eof = not chunk
+            self._pending = self._decoder.decode(chunk, final=self._eof).encode("utf-8")
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def decoded(stream: IO[bytes], source: str, log: DiagnosticLog, code: str) -> IO[bytes]:
+    """`stream` as UTF-8 bytes: a UTF-16 input (with or without a BOM) is decoded and reported
+    with `code` (a warning without a BOM, where the encoding is a guess; else informational).
+
+    The RIS, MEDLINE, CSL-JSON and Crossref readers share it; the stream is still read a chunk
+    at a time.
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
+    head = buffered.peek(64)[:64]
+    codec = utf16(head)
+    if codec is None:
+        return buffered
+    how = "with a byte order mark" if codec == "utf-16" else f"without a byte order mark ({codec})"
+    log.report(
+        code,
+        f"input is UTF-16 {how}; decoded",
+        Location(source, 1),
+        Severity.INFO if codec == "utf-16" else None,
+    )
+    return io.BufferedReader(_Recoded(buffered, codec), buffer_size=1 << 16)
+
+
 def _report_junk(junk: list[int | str], source: str, log: DiagnosticLog) -> None:
     number, text, count = junk
     excerpt = str(text) if len(str(text)) <= 40 else str(text)[:37] + "..."
@@ -568,12 +640,20 @@ def _no_er(record: _Record, source: str, where: str, log: DiagnosticLog) -> None
 
 
 class _Tags:
-    """The values of one record by tag; `take` consumes them, the rest goes to `extra`."""
+    """The values of one record by tag; `take` consumes them, the rest goes to `extra`.
+
+    Each row holds a tag's value and its continuation lines: further values of a list tag
+    (`LIST_TAGS`), else pieces of one value, joined with a space.
+    """
 
     def __init__(self, fields: list[tuple[str, list[str], int]]) -> None:
         self.values: dict[str, list[str]] = {}
         for tag, values, _ in fields:
-            kept = [v for v in values if v]
+            if tag in LIST_TAGS:
+                kept = [v for v in values if v]
+            else:
+                joined = " ".join(v for v in values if v)
+                kept = [joined] if joined else []
             if kept:
                 self.values.setdefault(tag, []).extend(kept)
 

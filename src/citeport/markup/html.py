@@ -2,7 +2,8 @@
 
 The parser is made for what aggregators and Crossref really send: `<i>`, `<italic>`, `<b>`,
 `<bold>`, `<sub>`, `<sup>`, `<sc>`, namespaced JATS (`<jats:italic>`), `<inline-formula>` with
-`<tex-math>`, paragraphs, and tags that do not match (`<italic>...</i>`). It never raises:
+`<tex-math>` (a body mixing formulas and text, `$\\epsilon$-approximate`, is split into `Math` and
+`Text`), paragraphs, and tags that do not match (`<italic>...</i>`). It never raises:
 mismatched closers are repaired, unknown tags are dropped with their text kept, unclosed tags are
 closed at the end, and each repair is returned as a note for the caller to report.
 """
@@ -143,12 +144,7 @@ def _pop(stack: list[_Open]) -> None:
     children = _tidy(element.children)
     if element.kind == "tex":
         tex = "".join(c.text for c in children if type(c) is Text).strip()  # type: ignore[union-attr]
-        if len(tex) >= 2 and tex[0] == "$" and tex[-1] == "$":
-            tex = tex[1:-1]
-        elif tex.startswith("\\(") and tex.endswith("\\)"):
-            tex = tex[2:-2]
-        if tex:
-            parent.append(Math(tex))
+        parent.extend(tex_nodes(tex))
     elif element.kind == "nocase":
         if children:
             parent.append(NoCase(children))
@@ -156,6 +152,43 @@ def _pop(stack: list[_Open]) -> None:
         parent.extend(children)
     elif children:
         parent.append(Styled(element.kind, children))  # type: ignore[arg-type]
+
+
+#: An unescaped `$` (TeX's `\\$` is a dollar sign, not a delimiter).
+_DOLLAR = re.compile(r"(?<!\\)\$")
+#: One inline formula between single dollars (an escaped dollar inside is part of it).
+_FORMULA = re.compile(r"(?<!\\)\$((?:[^$\\]|\\.)+?)\$")
+
+
+def tex_nodes(tex: str) -> list[Inline]:
+    """The nodes of a `<tex-math>` body: its formulas as `Math`, any text between as `Text`.
+
+    A body that is one formula (`$x$`, `$$x$$`, `\\(x\\)`, or TeX without delimiters) is one
+    `Math`. A body that mixes formulas and text, as aggregators send it (`$\\epsilon$-approximate`,
+    `$a$ and $b$`), is split: the text is not math and must not be written between dollars.
+    A body whose dollars do not pair up is kept whole as math, as written.
+    """
+    dollars = len(_DOLLAR.findall(tex))
+    if dollars == 0:
+        if tex.startswith("\\(") and tex.endswith("\\)"):
+            tex = tex[2:-2]
+        return [Math(tex)] if tex else []
+    if dollars == 4 and tex.startswith("$$") and tex.endswith("$$"):
+        return [Math(tex[2:-2])] if tex[2:-2].strip() else []
+    if dollars == 2 and tex[0] == "$" and tex[-1] == "$":
+        return [Math(tex[1:-1])] if tex[1:-1].strip() else []
+    if dollars % 2:
+        return [Math(tex)]
+    nodes: list[Inline] = []
+    pos = 0
+    for match in _FORMULA.finditer(tex):
+        if match.start() > pos:
+            nodes.append(Text(tex[pos : match.start()]))
+        nodes.append(Math(match.group(1)))
+        pos = match.end()
+    if pos < len(tex):
+        nodes.append(Text(tex[pos:]))
+    return nodes
 
 
 def _add_text(element: _Open, raw: str) -> None:

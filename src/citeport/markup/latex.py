@@ -19,8 +19,9 @@ Unknown commands are dropped and their arguments kept (pylatexenc's rule).
 
 - the characters LaTeX treats specially (`& % $ # _ { } ~ ^ \\`) are escaped, so the value parses
   back to the same text;
-- in ASCII mode non-ASCII characters are spelled as LaTeX (`{\\'e}`) by pylatexenc; a character
-  with no LaTeX spelling is kept as UTF-8 and returned so the caller can report it;
+- in ASCII mode non-ASCII characters are spelled as LaTeX (`{\\'e}`) by pylatexenc, letters with
+  accents it does not spell by nested accent commands (Vietnamese `ầ` as `{\\`{\\^{a}}}`); a
+  character with no LaTeX spelling is kept as UTF-8 and returned so the caller can report it;
 - with `protect_case`, each run of words whose capitals a case-changing style (IEEEtran's
   sentence case, biblatex's `\\MakeSentenceCase`) would lose is wrapped in one brace group:
   words with a capital after the first word of the title, and words with a capital after their
@@ -127,20 +128,57 @@ _SYMBOL_COMMANDS: dict[str, str] = {
 _NON_ASCII_CLUSTER = re.compile(r"[^\x00-\x7f][\u0300-\u036f]*|[A-Za-z][\u0300-\u036f]+")
 
 
+#: Combining mark -> the LaTeX accent command that puts it on a letter (`\\d` is the dot below
+#: of Vietnamese "ạ"). The hook above (U+0309) and the horn (U+031B) of Vietnamese "ả", "ơ",
+#: "ư" are missing on purpose: LaTeX spells them only in the T5 font encoding (`\\h`, `\\horn`
+#: of the vietnam package), which a document without it cannot compile and pylatexenc cannot
+#: read, so those letters are kept as UTF-8 and reported.
+_ACCENT_COMMANDS: dict[str, str] = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
+    "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H",
+    "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+
+
+def _nested_accents(cluster: str) -> str | None:
+    """A letter with several accents as nested accent commands: "ầ" -> `{\\`{\\^{a}}}`.
+
+    The marks of the canonical decomposition (NFD) are applied from the letter outwards, so
+    "ặ" (a, dot below, breve) is `{\\u{\\d{a}}}`. None when the base is not an ASCII letter
+    or a mark has no accent command.
+    """
+    decomposed = unicodedata.normalize("NFD", cluster)
+    base, marks = decomposed[0], decomposed[1:]
+    if not (base.isascii() and base.isalpha()) or not marks:
+        return None
+    spelled = base
+    for mark in marks:
+        command = _ACCENT_COMMANDS.get(mark)
+        if command is None:
+            return None
+        spelled = f"\\{command}{{{spelled}}}"
+    return "{" + spelled + "}"
+
+
 @lru_cache(maxsize=8192)
 def spell(cluster: str) -> str | None:
     """The ASCII LaTeX spelling of one character (with its combining marks), or None.
 
     A spelling is used only when `parse` reads it back as the same character (its NFC form, for
     a letter with combining marks): pylatexenc spells a few characters in ways that read back as
-    another one, and those get a text spelling from `_TEXT_SYMBOLS` or none at all.
+    another one, and those get a text spelling from `_TEXT_SYMBOLS` or none at all. A letter
+    pylatexenc has no spelling for but whose accents all have commands (the Vietnamese letters
+    with two diacritics, "ầ", "ặ", "ễ", and those with a dot below, "ạ") is spelled with nested
+    accent commands.
     """
+    expected = (Text(unicodedata.normalize("NFC", cluster)),)
     candidate = _TEXT_SYMBOLS.get(cluster) or str(_ENCODER.unicode_to_latex(cluster))
-    if not candidate.isascii():
-        return None
-    if parse(candidate) != (Text(unicodedata.normalize("NFC", cluster)),):
-        return None
-    return candidate
+    if candidate.isascii() and parse(candidate) == expected:
+        return candidate
+    nested = _nested_accents(cluster)
+    if nested is not None and parse(nested) == expected:
+        return nested
+    return None
 
 
 def _spell_all(value: str, unknown: set[str] | None) -> str:

@@ -53,6 +53,14 @@ Fields (read by `reader.py`; written by `writer.py` in this order):
 | `note` (+ `addendum`), `abstract`      | `note`, `abstract` (rich text)                      |
 | `pubstate`                             | `status`                                            |
 | anything else (`eprint`, `eprinttype`...) | `extra["bibtex"]`, as written (LaTeX kept)       |
+
+Where two fields name the same thing, the first of each pair fills the model and the other is
+kept in `extra["bibtex"]` when its value differs (an equal value adds nothing): `journaltitle`
+over `journal`, either over `booktitle` (an article's `booktitle` stays a field), `location`
+over `address`, `langid` over `language`, `date` over `year`/`month` (kept when they say
+something else than the date). A `month` without a `year`, and one that is not a month, is kept
+as a field as well. The writers write kept fields back, except `CODE_FIELDS` (`execute`) and a
+field whose name the model's own value takes in that dialect (both reported).
 """
 
 from __future__ import annotations
@@ -146,6 +154,11 @@ BIBLATEX_TYPES: dict[str, tuple[str, str]] = {
 
 #: The three-letter month macros every BibTeX style defines.
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+#: Fields whose value is TeX code biblatex runs when it reads the entry (biblatex's manual,
+#: "Special Fields": `execute`). The reader keeps them in extra like any other field; the
+#: writers never write them (BIB006): a converted file must not carry code into a document.
+CODE_FIELDS = frozenset(("execute",))
 
 #: Fields a crossref/xdata child never inherits (biblatex's rules).
 NOT_INHERITED = frozenset(

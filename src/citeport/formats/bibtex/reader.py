@@ -4,9 +4,11 @@ What it handles, and how:
 
 - Encodings: UTF-8 with or without a BOM, UTF-16 with a BOM (or with the NUL-byte pattern of
   UTF-16 text), else Windows-1252 (Latin-1 for its five undefined bytes), with a BIB105 warning.
+  Control characters (NUL...) are removed (BIB110); input without any entry is BIB111.
 - Streaming: bibtexparser parses a whole string, so the text is cut into entry-sized chunks at
   lines starting with `@` outside braces (or at a line that starts a new `@type{key,` entry
-  inside an unclosed one), and each chunk is parsed on its own. Line numbers are the file's.
+  inside an unclosed one that is plausibly over: see `chunks`), and each chunk is parsed on its
+  own. Line numbers are the file's.
   `@string` macros stay in effect for later chunks. The decoded text is held (the encoding
   fallback needs it); the parsed entries are not: each is yielded and forgotten, except the
   entries some `crossref`/`xdata` names (found by a quick scan first) and children waiting for
@@ -17,6 +19,12 @@ What it handles, and how:
 - Duplicate keys: the first entry is kept, the later one skipped (BIB102). Duplicate fields:
   the first value is kept (BIB103).
 - A broken entry is one BIB101 error with its line; reading goes on with the next entry.
+- Every field is mapped, or kept in `extra["bibtex"]` (the writers write it back), or
+  reported. Of two fields for one slot (`journaltitle`/`journal`/`booktitle`,
+  `location`/`address`, `langid`/`language`, `date`/`year`+`month`) the first fills the model
+  and the other is kept when it differs (see `mapping.py`).
+- bibtexparser's own log records about failed blocks are filtered out while this reader parses
+  (a `logging.Filter` that looks at a context variable; no logger is switched off).
 - Values: LaTeX to Unicode rich text (`citeport.markup.latex.parse`); names "First von Last",
   "von Last, First", "von Last, Jr, First"; `{Braced Name}` is a literal name; `and others`
   is kept as the "et al." intent in `extra["bibtex"]["@others"]`.
@@ -26,8 +34,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO, Any
 
 from bibtexparser.entrypoint import parse_string
@@ -77,6 +87,10 @@ _PAGE_DASH = re.compile(r"\s*(?:--+|[\u2010-\u2015])\s*|\s+-\s+")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 _EDTF_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UNDEFINED_CP1252 = re.compile("[\udc80-\udcff]")
+#: Stands for an `@` that starts a line inside a field value while bibtexparser parses a chunk
+#: (a Unicode noncharacter; not used when the text holds it already).
+QUOTED_AT = "\ufdd0"
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"^\s*(\d{1,4})\s*$")
 
 #: Fields mapped to typed slots (everything else goes to extra["bibtex"]). `day` and `date` go
@@ -99,6 +113,8 @@ _BIBLATEX_ONLY = frozenset(
 )
 
 _LOGGER = logging.getLogger("bibtexparser.splitter")
+#: The blocks that are (or were meant to be) entries, macros or a preamble: not comments.
+_READ_BLOCKS = (Entry, String, Preamble, ParsingFailedBlock, DuplicateFieldKeyBlock)
 
 
 def sniff(head: bytes) -> int:
@@ -130,7 +146,23 @@ def _utf16(data: bytes) -> str:
 
 
 def decode(data: bytes, source: str, log: DiagnosticLog) -> str:
-    """The text of a BibTeX file: UTF-8 (BOM or not), UTF-16, else Windows-1252 (reported)."""
+    """The text of a BibTeX file: UTF-8 (BOM or not), UTF-16, else Windows-1252 (reported).
+
+    Control characters (NUL and the other C0 codes but tab, line feed, carriage return, form
+    feed and vertical tab; DEL) have no place in BibTeX and would reach every output: they are
+    removed (BIB110).
+    """
+    text = _decode(data, source, log)
+    found = _CONTROL.search(text)
+    if found is None:
+        return text
+    line = text.count("\n", 0, found.start()) + 1
+    message = f"control characters (such as U+{ord(found.group()):04X}) removed from the input"
+    log.report("BIB110", message, Location(source, line))
+    return _CONTROL.sub("", text)
+
+
+def _decode(data: bytes, source: str, log: DiagnosticLog) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -152,38 +184,98 @@ def decode(data: bytes, source: str, log: DiagnosticLog) -> str:
 def chunks(text: str) -> Iterator[tuple[int, str]]:
     """Cut BibTeX text into entry-sized chunks: (0-based line of the chunk start, its text).
 
-    A chunk starts at a line beginning with `@` at brace depth 0, or at a line that clearly
-    starts a new entry (`@type{key,`) even inside an unclosed one.
+    A chunk starts at a line beginning with `@` at brace depth 0. A line that clearly starts a
+    new entry (`@type{key,` at the start of the line) inside an unclosed one also starts a
+    chunk, when the unclosed entry is plausibly over: only its own brace is open and the last
+    non-blank line ends a field (`}` or `},`), or its braces never balance again before the
+    end of the text. So `@article{key,` quoted on a line of a `note` or `abstract` stays in
+    its field, and an entry that lost its closing brace does not swallow the next ones. An `@`
+    that starts a line inside a braced value is given as `QUOTED_AT` (bibtexparser would end
+    the entry there); `read` turns it back into `@`.
     """
     lines = text.splitlines(keepends=True)
+    protect = QUOTED_AT not in text
+    changes = [_brace_change(line) for line in lines]
+    # never_below[i]: the lowest running depth after line i or any later line (from the start).
+    never_below = [0] * (len(lines) + 1)
+    running = sum(changes)
+    lowest = running
+    never_below[len(lines)] = running
+    for number in range(len(lines) - 1, -1, -1):
+        lowest = min(lowest, running)
+        never_below[number] = lowest
+        running -= changes[number]
     start = 0
-    depth = 0
+    depth = 0  # within the current chunk
+    running = 0  # from the start of the text
+    last = ""  # the last non-blank line of the current chunk
     for number, line in enumerate(lines):
         stripped = line.lstrip()
         if (
             number > start
             and stripped.startswith("@")
-            and ((depth <= 0 and _ENTRY_START.match(stripped)) or _STRONG_START.match(line))
+            and (
+                (depth <= 0 and _ENTRY_START.match(stripped))
+                or (
+                    _STRONG_START.match(line)
+                    and (
+                        (depth == 1 and last.endswith(("}", "},")))
+                        or never_below[number] > running - depth
+                    )
+                )
+            )
         ):
             yield start, "".join(lines[start:number])
             start = number
             depth = 0
-        if "{" in line or "}" in line:
-            unescaped = line.replace("\\{", "").replace("\\}", "")
-            depth += unescaped.count("{") - unescaped.count("}")
+        elif depth >= 2 and stripped.startswith("@") and protect:
+            # Inside a braced value: bibtexparser would end the entry at any `@` that starts
+            # a line; the reader gives the `@` back (`_expand`).
+            lines[number] = line.replace("@", QUOTED_AT, 1)
+        depth += changes[number]
+        running += changes[number]
+        if stripped.strip(_WHITE):
+            last = line.rstrip(_WHITE)
     if start < len(lines):
         yield start, "".join(lines[start:])
+
+
+def _brace_change(line: str) -> int:
+    """How much a line changes the brace depth (escaped braces `\\{` `\\}` do not count)."""
+    if "{" not in line and "}" not in line:
+        return 0
+    unescaped = line.replace("\\{", "").replace("\\}", "")
+    return unescaped.count("{") - unescaped.count("}")
+
+
+class _OwnBlocks(logging.Filter):
+    """Drops bibtexparser's log records about failed blocks while *this* context is reading.
+
+    The reader reports failed blocks itself. The filter is added to bibtexparser's logger once
+    and only looks at a context variable, so other threads and the host application's own use
+    of bibtexparser keep their log records, and no logger's state is switched back and forth.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _READING.get()
+
+
+_READING: ContextVar[bool] = ContextVar("citeport_bibtex_reading", default=False)
+_FILTER = _OwnBlocks()
+_FILTER_LOCK = threading.Lock()
 
 
 @contextmanager
 def _quiet() -> Iterator[None]:
     """bibtexparser logs each failed block; the reader reports them itself."""
-    disabled = _LOGGER.disabled
-    _LOGGER.disabled = True
+    if _FILTER not in _LOGGER.filters:
+        with _FILTER_LOCK:
+            _LOGGER.addFilter(_FILTER)  # adds it once: addFilter ignores a filter it has
+    token = _READING.set(True)
     try:
         yield
     finally:
-        _LOGGER.disabled = disabled
+        _READING.reset(token)
 
 
 class _State:
@@ -209,12 +301,17 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         if key.strip()
     }
     state = _State(source, log, wanted)
+    found = False
     for offset, chunk in chunks(text):
         with _quiet():
             library = parse_string(chunk, parse_stack=[])
         for block in library.blocks:
+            found = found or isinstance(block, _READ_BLOCKS)
             line = offset + (block.start_line or 0) + 1
             yield from _block(block, line, offset, state)
+    if not found and text.strip(_WHITE):
+        message = "no BibTeX entry in the input (text outside entries is a comment); nothing read"
+        log.report("BIB111", message, Location(source, 1))
     for waiting in state.waiting.values():
         for key, entry_type, fields, line, end in waiting:
             parent = fields.get("crossref") or fields.get("xdata") or ""
@@ -247,7 +344,7 @@ def _block(block: Any, line: int, offset: int, state: _State) -> Iterator[Refere
                 Location(source, line, getattr(entry, "key", None), name),
             )
     elif isinstance(block, ParsingFailedBlock):
-        raw = (block.raw or "").strip().splitlines()
+        raw = (block.raw or "").replace(QUOTED_AT, "@").strip().splitlines()
         excerpt = raw[0][:60] if raw else ""
         log.skip(
             "BIB101",
@@ -379,7 +476,8 @@ def _expand(raw: str, state: _State, line: int, key: str, field: str | None = No
                     Location(state.source, line, key, field),
                 )
                 parts.append(word)
-    return "".join(parts)
+    value = "".join(parts)
+    return value.replace(QUOTED_AT, "@") if QUOTED_AT in value else value
 
 
 def _closing(raw: str, start: int, kind: str) -> int:
@@ -555,32 +653,91 @@ def _month(value: str) -> int | None:
     return _MONTH_NAMES.get(cleaned)
 
 
-def _issued(fields: dict[str, str], where: Location, log: DiagnosticLog) -> Date | None:
+def _issued(
+    fields: dict[str, str], where: Location, log: DiagnosticLog
+) -> tuple[Date | None, set[str]]:
+    """The issued date, and the date fields it does not hold (they stay in extra).
+
+    `date` wins over `year` and `month`; those are kept as fields when they say something the
+    date does not (another year, a month the date lacks). A `month` without a usable `year`
+    (no date can hold it) and a `month` that is not a month are kept as fields too.
+    """
     if "date" in fields:
         date = _date(_text(fields["date"]))
-        if date is not None:
-            return date
-        log.report("BIB108", f"date {fields['date']!r} is not a date; kept as text",
-                   Location(where.source, where.line, where.record, "date"))  # fmt: skip
-        return Date(literal=_text(fields["date"]))
+        if date is None:
+            log.report("BIB108", f"date {fields['date']!r} is not a date; kept as text",
+                       Location(where.source, where.line, where.record, "date"))  # fmt: skip
+            date = Date(literal=_text(fields["date"]))
+        return date, {name for name in ("year", "month") if name in fields
+                      and not _agrees(name, fields[name], date)}  # fmt: skip
     year = _text(fields.get("year", ""))
+    kept = {"month"} if "month" in fields else set()
     if not year:
-        return None
+        if kept:
+            message = f"month {fields['month']!r} without a year is no date; kept as a field"
+            log.report("BIB108", message, Location(where.source, where.line, where.record, "month"))
+        return None, kept
     match = _YEAR.match(year)
     if not match:
-        return Date(literal=year)
+        return Date(literal=year), kept
     parts = [int(match.group(1))]
     if "month" in fields:
         month = _month(_text(fields["month"]))
         if month is None:
-            log.report("BIB108", f"month {fields['month']!r} is not a month; dropped",
+            log.report("BIB108", f"month {fields['month']!r} is not a month; kept as a field",
                        Location(where.source, where.line, where.record, "month"))  # fmt: skip
         else:
+            kept = set()
             parts.append(month)
             day = _text(fields.get("day", ""))
             if day.isdigit() and 1 <= int(day) <= 31:
                 parts.append(int(day))
-    return Date(parts=(tuple(parts),))
+    return Date(parts=(tuple(parts),)), kept
+
+
+def _agrees(name: str, value: str, date: Date) -> bool:
+    """Whether a `year` or `month` field says what `date` already holds."""
+    text = _text(value)
+    if date.literal:
+        # A date kept as text: a year it shows adds nothing (the classic writer writes the text
+        # as `year`, and the kept `date` beside it).
+        return name == "year" and text in date.literal
+    if name == "year":
+        match = _YEAR.match(text)
+        return date.year is not None and match is not None and int(match.group(1)) == date.year
+    return date.month is not None and _month(text) == date.month
+
+
+def _alternatives(fields: dict[str, str], container: str, container_sub: str) -> set[str]:
+    """Fields that name what another field already gave the model, but differently.
+
+    `journaltitle` wins over `journal`, and either over `booktitle` (an article's booktitle
+    stays a field); `location` wins over `address`, `langid` over `language`. The loser is
+    kept in extra (and written back) when its value differs; an equal value says nothing new.
+    """
+    unused: set[str] = set()
+
+    def compare(winner: str, loser: str, same: Callable[[str, str], bool]) -> None:
+        if (
+            loser in fields
+            and winner in fields
+            and winner != loser
+            and not same(fields[winner], fields[loser])
+        ):
+            unused.add(loser)
+
+    for name in ("journaltitle", "journal", "booktitle"):
+        compare(container, name, _same_text)
+    for name in ("journalsubtitle", "booksubtitle"):
+        if name in fields and name != container_sub:
+            unused.add(name)
+    compare("location", "address", _same_text)
+    compare("langid", "language", lambda a, b: _text(a).casefold() == _text(b).casefold())
+    return unused
+
+
+def _same_text(one: str, other: str) -> bool:
+    return _text(one) == _text(other)
 
 
 def _simple_date(value: str | None) -> Date | None:
@@ -630,7 +787,8 @@ def _reference(
     url = _verbatim(get("url", ""))
     medium = ""
     howpublished = get("howpublished")
-    used = set(_MAPPED)
+    issued, undated = _issued(fields, where, log)
+    used = set(_MAPPED) - undated - _alternatives(fields, container_field, container_sub)
     if howpublished and _URL_COMMAND.match(howpublished) and not url:
         url = _verbatim(howpublished)
     elif howpublished and not container and kind.container == "howpublished":
@@ -679,7 +837,7 @@ def _reference(
             genre=_text(get("type", "")),
             medium=medium,
             status=_text(get("pubstate", "")),
-            issued=_issued(fields, where, log),
+            issued=issued,
             accessed=_simple_date(get("urldate")),
             event_title=_text(get("eventtitle", "")),
             event_place=_text(get("venue", "")),

@@ -34,10 +34,11 @@ from typing import IO, Literal
 from ...diagnostics import DiagnosticLog, Location
 from ...markup import latex
 from ...model import Date, Name, Reference
+from ...names import mononym
 from ...options import WriteOptions
 from ...records import RecordWriter, write_records
 from ...richtext import RichText
-from .mapping import BIBLATEX_TYPES, BIBTEX_TYPES, ENTRY_TYPES_IN, MONTHS
+from .mapping import BIBLATEX_TYPES, BIBTEX_TYPES, CODE_FIELDS, ENTRY_TYPES_IN, MONTHS
 
 Dialect = Literal["bibtex", "biblatex"]
 
@@ -195,9 +196,13 @@ def entry(
         elif issued.month is not None:
             fields.append(("month", MONTHS[issued.month - 1]))
             bare.add("month")
-            if len(issued.parts) == 1 and len(issued.parts[0]) > 2 and "date" not in kept:
+            if (
+                len(issued.parts) == 1
+                and len(issued.parts[0]) > 2
+                and not kept.keys() & {"date", "day"}
+            ):
                 # No classic field holds a day (IEEEtran.bst and BibTeX's styles know none);
-                # biblatex keeps it in `date`.
+                # biblatex keeps it in `date`; a `day` read from BibTeX is written back as read.
                 day = issued.parts[0][2]
                 note("BIB002", f"day {day} of the date has no classic BibTeX field; dropped",
                      "issued")  # fmt: skip
@@ -273,16 +278,29 @@ def _kept_fields(
     """Write back the fields a BibTeX reader kept in `extra["bibtex"]`, as they were read.
 
     `day` and `date` are kept by the reader too (the classic writer writes `year` and `month`
-    from the model) and written back when the model's date has not been written already.
+    from the model) and written back when the model's date has not been written already. Not
+    written, and reported: fields that hold code biblatex runs (`CODE_FIELDS`: `execute`,
+    BIB006), and a kept field whose name the model's own value has taken (an `address` beside
+    the `location` the model read, a `year` the `date` contradicts; BIB007).
     """
     written = {name for name, _ in fields}
     for name, value in ref.extra.get("bibtex", {}).items():
         if name.startswith("@") or not isinstance(value, str):
             continue
-        if dialect == "biblatex" and name in _IN_BIBLATEX_DATE and "date" in written:
+        if name.lower() in CODE_FIELDS:
+            _kept_note(ref, log, "BIB006", f"field {name!r} holds TeX code biblatex runs; "
+                       "not written", name)  # fmt: skip
             continue
-        if name in _DATE_FIELDS and name in written:
+        date_written = name in written or (dialect == "biblatex" and "date" in written)
+        if name in _DATE_FIELDS and date_written:
             continue  # the model's own date, written already
+        taken = name if name in written else None
+        if dialect == "biblatex" and name in _IN_BIBLATEX_DATE and "date" in written:
+            taken = "date"
+        if taken is not None:
+            message = f"field {name!r} kept from the input ({value[:60]!r}) not written: "
+            _kept_note(ref, log, "BIB007", message + f"`{taken}` holds the model's value", name)
+            continue
         if not _balanced(value):
             value = latex.escape(value, ascii_only, unknown)
         elif ascii_only and not value.isascii():
@@ -291,9 +309,14 @@ def _kept_fields(
         written.add(name)
 
 
+def _kept_note(ref: Reference, log: DiagnosticLog, code: str, message: str, field: str) -> None:
+    where = _where(ref)
+    log.report(code, message, Location(where.source, where.line, where.record, field))
+
+
 _HYPHENS = re.compile("-+")
 _DIALECT_NAME = {"bibtex": "classic BibTeX", "biblatex": "BibLaTeX"}
-_IN_BIBLATEX_DATE = frozenset(("year", "month", "day"))
+_IN_BIBLATEX_DATE = frozenset(("year", "month"))
 _DATE_FIELDS = frozenset(("date", "day"))
 
 
@@ -356,6 +379,7 @@ def _name(name: Name, ascii_only: bool, unknown: set[str]) -> str:
 
     if name.literal:
         return f"{{{latex.escape(name.literal, ascii_only, unknown)}}}"
+    name = mononym(name)  # "Madonna", not ", Madonna": a one-word name is a family name
     family = part(name.family)
     words = family.split()
     if len(words) > 1 and any(w[:1].islower() or w.startswith("{\\") for w in words):

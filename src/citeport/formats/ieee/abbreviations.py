@@ -9,13 +9,15 @@ Which abbreviation a reference gets, first match wins:
 4. ISO 4 with pyiso4's LTWA, for any other name of two or more words ("Phys. Rev. Lett.";
    "Nature" stays).
 
-Conference proceedings (`paper-conference` with a container title) are abbreviated by the same
-steps and then get "Proc." in front unless they already start with it ("International
-Conference on Machine Learning" -> "Proc. Int. Conf. Mach. Learn."); IEEE writes
-`in Proc. Abbrev. Conf. Name`. The LTWA already abbreviates the conference words the IEEE guide
-lists (Proceedings -> Proc., Conference -> Conf., International -> Int., Symposium -> Symp.,
-Annual -> Annu.); `CONFERENCE_WORDS` puts IEEE's spelling where the LTWA differs
-(National -> Nat., not Natl.).
+Conference proceedings (`paper-conference` with a container title) lose a leading "In",
+"Proc." or "Proceedings of (the)", are abbreviated by the same steps and then get "Proc." in
+front, once ("Proceedings of the International Conference on Machine Learning" -> "Proc. Int.
+Conf. Mach. Learn."; "In Proc. of ACL" -> "Proc. ACL"); IEEE writes `in Proc. Abbrev. Conf.
+Name`. The LTWA already abbreviates the conference words the IEEE guide lists (Conference ->
+Conf., International -> Int., Symposium -> Symp., Annual -> Annu.); `CONFERENCE_WORDS` puts
+IEEE's spelling where the LTWA differs (National -> Nat., not Natl.; Automation -> Automat.).
+Words that are abbreviations already ("Int.", "Conf.") are kept as they are. Not done: IEEE
+keeps a comma after "Acoust." in ICASSP's name; ISO 4 drops commas, and so does this.
 
 The user table maps full names to abbreviations: a JSON object `{"Full Name": "Abbrev."}` or a
 CSV file of `full name,abbreviation` rows (a header row `full,abbreviation` is allowed).
@@ -38,9 +40,14 @@ import orjson
 from .periodicals import IEEE_PERIODICALS, table_key
 
 #: IEEE spellings of conference words where the LTWA's differ (applied after ISO 4).
-CONFERENCE_WORDS: Mapping[str, str] = {"Natl.": "Nat."}
-_PROC = re.compile(r"^(?:Proc\.|Proceedings\b)")
-_WORD = re.compile(r"\S+")
+CONFERENCE_WORDS: Mapping[str, str] = {"Natl.": "Nat.", "Intl.": "Int.", "Autom.": "Automat."}
+#: What a conference name may start with that "in Proc." says already.
+_LEADING = re.compile(
+    r"^(?:in\b\s*|(?:proc\.|proceedings\b|proceeding\b)(?:\s*of\b)?(?:\s*the\b)?\s*)[,:]?\s*",
+    re.IGNORECASE,
+)
+#: A word that is an abbreviation already: "Int.", "Proc.", "U.S." (not a lone initial).
+_ABBREVIATED = re.compile(r"[^\W\d_][^\s.]*\.(?:[^\W\d_]+\.)*")
 
 
 @cache
@@ -58,33 +65,58 @@ def _iso4(title: str) -> str:
 def abbreviate(title: str) -> str:
     """The ISO 4 abbreviation of a periodical title (the title itself when nothing applies).
 
-    pyiso4 0.1.6 raises IndexError on some words ("Control" in "Automatic Control"); such a
-    word is shielded with a placeholder and kept unabbreviated, as the LTWA keeps it.
+    Words that are abbreviations already ("Int.", "Proc.") are kept as they are: pyiso4 would
+    turn their period into a comma ("Int, Conf,"). pyiso4 0.1.6 raises IndexError on some
+    words ("Control" in "Automatic Control"); such a word is shielded the same way and kept
+    unabbreviated, as the LTWA keeps it.
     """
     title = " ".join(title.split())
     if not title or " " not in title:
         return title
-    try:
-        return _iso4(title) or title
-    except Exception:  # pyiso4 on unusual input: shield the word that trips it
-        pass
     words = title.split(" ")
-    for i, word in enumerate(words):
-        trial = [*words[:i], "Qzxq", *words[i + 1 :]]
-        try:
-            short = _iso4(" ".join(trial))
-        except Exception:
-            continue
-        if short.count("Qzxq") == 1:
-            return short.replace("Qzxq", word)
+    kept = frozenset(i for i, word in enumerate(words) if _ABBREVIATED.fullmatch(word))
+    short = _shielded(words, kept)
+    if short is not None:
+        return short or title
+    for i in range(len(words)):  # pyiso4 on unusual input: shield the word that trips it
+        if i not in kept:
+            short = _shielded(words, kept | {i})
+            if short is not None:
+                return short or title
     return title
 
 
+def _shielded(words: list[str], kept: frozenset[int]) -> str | None:
+    """ISO 4 of `words` with the words at `kept` left as they are (None: pyiso4 failed)."""
+    marks = {i: f"Qzxq{chr(97 + n // 26)}{chr(97 + n % 26)}" for n, i in enumerate(sorted(kept))}
+    try:
+        short = _iso4(" ".join(marks.get(i, word) for i, word in enumerate(words)))
+    except Exception:
+        return None
+    for i, mark in marks.items():
+        if short.count(mark) != 1:
+            return None
+        short = short.replace(mark, words[i])
+    return short
+
+
+def strip_proceedings(name: str) -> str:
+    """A conference name without what IEEE's "in Proc." says already.
+
+    "In Proceedings of the X", "Proc. of X", "Proceedings X" -> "X" (also repeated, as in
+    "In Proc. Proceedings of X"); a name that is nothing else is kept as it is.
+    """
+    stripped = " ".join(name.split())
+    while True:
+        shorter = _LEADING.sub("", stripped, count=1)
+        if shorter == stripped or not shorter:
+            return stripped
+        stripped = shorter
+
+
 def proceedings(name: str) -> str:
-    """A conference name as IEEE writes it after "in": "Proc." first, then the abbreviation."""
-    name = " ".join(CONFERENCE_WORDS.get(w, w) for w in name.split())
-    if _PROC.match(name):
-        return name
+    """A conference name as IEEE writes it after "in": "Proc." once, then the abbreviation."""
+    name = " ".join(CONFERENCE_WORDS.get(w, w) for w in strip_proceedings(name).split())
     return f"Proc. {name}"
 
 
@@ -147,8 +179,13 @@ class Abbreviations:
         return abbreviate(title)
 
     def conference(self, title: str) -> str:
-        """The "Proc. …" form of a proceedings name; a user's entry is used as it is."""
-        key = table_key(title)
-        if key in self._user:
-            return self._user[key]
-        return proceedings(self.periodical(title))
+        """The "Proc. …" form of a proceedings name; a user's entry is used as it is.
+
+        A leading "In", "Proc." or "Proceedings of (the)" is taken off before the name is
+        abbreviated ("In Proceedings of ACL" -> "Proc. ACL", not "Proc. In Proc. ACL").
+        """
+        name = strip_proceedings(title)
+        for key in (table_key(title), table_key(name)):
+            if key in self._user:
+                return self._user[key]
+        return proceedings(self.periodical(name))

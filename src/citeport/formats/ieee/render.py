@@ -56,7 +56,7 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from ...markup import html, latex
 from ...markup.tex import unsafe
 from ...model import CSL_VARIABLES, Date, Name, Reference
-from ...names import initials
+from ...names import initials, mononym
 from ...richtext import Inline, Math, NoCase, RichText, Styled, Text, plain
 from ..csljson import date as csl_date
 from ..csljson import to_csl
@@ -334,6 +334,7 @@ def _given(given: str, ieee: bool) -> str:
 def _name(value: Name, target: Target, ieee: bool) -> dict[str, str]:
     if value.literal:
         return {"literal": target.text(value.literal)}
+    value = mononym(value)  # "Madonna" in full, not the initial "M."
     out: dict[str, str] = {}
     if value.family:
         out["family"] = target.text(value.family)
