@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from . import parallel
 from .diagnostics import Diagnostic, DiagnosticLog, Location
@@ -76,7 +76,7 @@ def read_stream(
     stream: IO[bytes], source: str, log: DiagnosticLog, fmt: str | None = None
 ) -> Iterator[Reference]:
     """Yield the references of one binary stream, detecting its format unless `fmt` is given."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(cast(Any, stream))
     head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
     if not head.strip():
         log.report("IO003", "input is empty: no records", Location(source))
@@ -217,7 +217,7 @@ class Input:
 
     path: str
     source: str
-    stream: io.BufferedReader | None = None
+    stream: Any = None  # an io.BufferedReader over the input
     info: FormatInfo | None = None
     failure: Diagnostic | None = None
 
@@ -241,7 +241,7 @@ def open_inputs(
             yield Input(path, source, failure=Diagnostic.make("IO001", message, Location(path)))
             continue
         try:
-            stream = io.BufferedReader(wrap(raw) if wrap else raw, buffer_size=1 << 16)
+            stream: Any = io.BufferedReader(wrap(raw) if wrap else raw, buffer_size=1 << 16)
             head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
             if not head.strip():
                 message = "input is empty: no records"

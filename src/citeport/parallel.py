@@ -92,7 +92,7 @@ def _work(task: Task) -> Done:
     log = _RecordingLog()
     done = Done(size=len(task.data) if task.data is not None else 0)
     if task.data is not None:
-        stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))  # type: ignore[arg-type]
+        stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))
         refs = info.reader(stream, task.source, log, first_line=task.first_line)  # type: ignore[call-arg]
     else:
         assert task.path is not None

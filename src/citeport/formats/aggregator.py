@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
@@ -127,7 +127,7 @@ def read(
 
 def _lines(stream: IO[bytes]) -> Iterator[bytes]:
     """The input's lines as UTF-8 bytes; a UTF-16 file (with its BOM) is decoded first."""
-    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(cast(Any, stream))
     if buffered.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
         for line in io.TextIOWrapper(buffered, encoding="utf-16", errors="replace"):
             yield line.encode("utf-8")

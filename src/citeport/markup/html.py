@@ -143,7 +143,7 @@ def _pop(stack: list[_Open]) -> None:
     parent = stack[-1].children
     children = _tidy(element.children)
     if element.kind == "tex":
-        tex = "".join(c.text for c in children if type(c) is Text).strip()  # type: ignore[union-attr]
+        tex = "".join(c.text for c in children if type(c) is Text).strip()
         parent.extend(tex_nodes(tex))
     elif element.kind == "nocase":
         if children:
@@ -218,7 +218,7 @@ def _tidy(nodes: list[Inline]) -> RichText:
             if not node.text:
                 continue
             if out and type(out[-1]) is Text:
-                out[-1] = Text(out[-1].text + node.text)  # type: ignore[union-attr]
+                out[-1] = Text(out[-1].text + node.text)
                 continue
         out.append(node)
     return tuple(out)
@@ -239,7 +239,7 @@ def finish(rich: RichText) -> RichText:
         nodes[0] = Text(first.text.lstrip())
     if type(last) is Text:
         nodes[-1] = Text(nodes[-1].text.rstrip())  # type: ignore[union-attr]
-    return tuple(n for n in nodes if type(n) is not Text or n.text)  # type: ignore[union-attr]
+    return tuple(n for n in nodes if type(n) is not Text or n.text)
 
 
 _HTML_TAGS = {"italic": "i", "bold": "b", "sup": "sup", "sub": "sub"}

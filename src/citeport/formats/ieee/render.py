@@ -161,7 +161,7 @@ def typographic_rich(rich: RichText) -> RichText:
 
 
 def _html_text(value: str) -> str:
-    return html.render((html.Text(value),))
+    return html.render((Text(value),))
 
 
 # --- LaTeX -----------------------------------------------------------------------------------
