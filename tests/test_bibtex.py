@@ -350,3 +350,19 @@ def test_bibtexparser_logging_is_filtered_not_switched_off() -> None:
         assert records != []
     finally:
         logger.removeHandler(handler)
+
+
+def test_long_values_parsed_span_by_span_equal_the_whole_parse() -> None:
+    from citeport.markup import latex
+
+    filler = "plain words that need no parser at all, " * 5
+    values = [
+        filler
+        + r"The ${\mathit{\ell}}^{1}$ penalty -- R{\'e}mi \& \ss c, \textit{Kronecker sparsity} {DNA}.",
+        filler
+        + r"M\"{u}ller's \emph{in vivo} H\textsubscript{2}O ``quoted'' 50\% and {\'E}cole~Normale",
+        filler + r"unbalanced { brace and a stray } and $x_{1}$--$x_{2}$ and \LaTeX\ here",
+    ]
+    for value in values:
+        assert len(value) > latex._SPAN_MIN
+        assert latex.parse(value) == latex._parse_whole(value)

@@ -371,6 +371,85 @@ def parse(value: str) -> RichText:
     if not _COMMANDS_OR_GROUPS.search(value):
         # Only ligatures, ties and percent signs: no need for the parser (much faster).
         return (Text(_LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)),)
+    if len(value) > _SPAN_MIN and not _DECLARATION.search(value):
+        return _parse_spans(value)
+    return _parse_whole(value)
+
+
+#: Values longer than this are parsed span by span (`_parse_spans`): pylatexenc reads text one
+#: token at a time, which made long abstracts most of the BibTeX reader's time.
+_SPAN_MIN = 160
+#: A declaration (`\em text`) styles what follows it: such values are parsed whole.
+_DECLARATION = re.compile(
+    r"\\(?:em|it|bf|sl|sc|tt|rm|sf|itshape|bfseries|scshape|slshape|upshape|mdseries"
+    r"|normalfont|ttfamily|sffamily|rmfamily|large|Large|small|footnotesize|tiny|huge|Huge)"
+    r"(?![A-Za-z])"
+)
+_SPECIAL = re.compile(r"[\\{}$]")
+_CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
+
+
+def _parse_spans(value: str) -> RichText:
+    """Parse a long value as plain runs and the LaTeX spans between them.
+
+    A span starts at `\\`, `{`, `}` or `$` and runs to the first white space outside braces and
+    math (a space after a control word belongs to it, as TeX eats it). Only spans go to
+    pylatexenc; plain runs only need ligatures. The result is the whole-value parse's (the
+    round-trip tests over the corpus compare them).
+    """
+    out: list[Inline] = []
+    pos = 0
+    length = len(value)
+    while pos < length:
+        match = _SPECIAL.search(value, pos)
+        if match is None:
+            out.append(Text(_ligatures(value[pos:])))
+            break
+        start = match.start()
+        # The span starts at the beginning of the word holding the special character.
+        word_start = start
+        while word_start > pos and not value[word_start - 1].isspace():
+            word_start -= 1
+        if word_start > pos:
+            out.append(Text(_ligatures(value[pos:word_start])))
+        end = _span_end(value, start)
+        out.extend(_parse_whole(value[word_start:end]))
+        pos = end
+    return _merge(out)
+
+
+def _span_end(value: str, start: int) -> int:
+    depth = 0
+    math = False
+    index = start
+    length = len(value)
+    while index < length:
+        char = value[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "$":
+            math = not math
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif (
+            char.isspace()
+            and depth <= 0
+            and not math
+            and not _CONTROL_WORD_END.search(value, start, index)
+        ):
+            return index
+        index += 1
+    return length
+
+
+def _ligatures(text: str) -> str:
+    return _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], text) if text else text
+
+
+def _parse_whole(value: str) -> RichText:
     # BibTeX has no comments inside values: a bare % is a percent sign.
     value = _UNESCAPED_PERCENT.sub(r"\\%", value)
     try:
