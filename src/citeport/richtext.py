@@ -10,6 +10,7 @@ between references and hashed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -74,6 +75,21 @@ def _flatten(rich: RichText, out: list[str], math: str) -> None:
             out.append(f"${node.tex}$" if math == "dollar" else node.tex)
         else:
             _flatten(node.children, out, math)  # type: ignore[union-attr]
+
+
+def concat(nodes: Iterable[Inline]) -> RichText:
+    """Inline nodes as rich text: adjacent plain text merged, empty text dropped."""
+    out: list[Inline] = []
+    for node in nodes:
+        if type(node) is Text:
+            if not node.text:
+                continue
+            last = out[-1] if out else None
+            if type(last) is Text:
+                out[-1] = Text(last.text + node.text)
+                continue
+        out.append(node)
+    return tuple(out)
 
 
 def is_plain(rich: RichText) -> bool:

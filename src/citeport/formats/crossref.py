@@ -50,7 +50,7 @@ from ..markup import html, mathml
 from ..model import Date, Name, Provenance, Reference
 from ..names import parse_name
 from ..registry import FormatInfo
-from ..richtext import Inline, RichText, Text
+from ..richtext import RichText, Text, concat
 from .csljson import check_parts
 from .ris import decoded, utf16
 
@@ -534,13 +534,7 @@ class _Work:
 
 def _concat(*parts: RichText) -> RichText:
     """Rich texts one after the other, adjacent plain text merged."""
-    out: list[Inline] = []
-    for node in (n for part in parts for n in part):
-        if type(node) is Text and out and type(out[-1]) is Text:
-            out[-1] = Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return tuple(out)
+    return concat(node for part in parts for node in part)
 
 
 def _person(entry: Mapping[str, Any]) -> Name | None:

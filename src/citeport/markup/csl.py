@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..richtext import Inline, Math, NoCase, RichText, Styled, Text
+from ..richtext import Inline, Math, NoCase, RichText, Styled, Text, concat
 
 _TAGS = {
     "italic": ("<i>", "</i>"),
@@ -135,14 +135,8 @@ def _unwrap(stack: list[_Open]) -> None:
 
 def _texts(nodes: list[Inline]) -> RichText:
     """Merge adjacent text and lift `$...$` math out of it."""
-    merged: list[Inline] = []
-    for node in nodes:
-        if type(node) is Text and merged and type(merged[-1]) is Text:
-            merged[-1] = Text(merged[-1].text + node.text)
-        elif type(node) is not Text or node.text:
-            merged.append(node)
     out: list[Inline] = []
-    for node in merged:
+    for node in concat(nodes):
         if type(node) is not Text or "$" not in node.text:
             out.append(node)
             continue

@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..richtext import Inline, Math, NoCase, RichText, Styled, Text
+from ..richtext import Inline, Math, NoCase, RichText, Styled, Text, concat
 
 #: Tag name (lower case, namespace prefix removed) -> style.
 _STYLE_TAGS = {
@@ -82,7 +82,7 @@ def parse(source: str) -> ParseResult:
     while len(stack) > 1:
         notes.append(("MRK004", f"unclosed <{stack[-1].name}> closed at the end"))
         _pop(stack)
-    return ParseResult(_tidy(root.children), notes)
+    return ParseResult(concat(root.children), notes)
 
 
 def _kind(local: str, attrs: str) -> str:
@@ -141,7 +141,7 @@ def _close(stack: list[_Open], local: str, notes: list[tuple[str, str]]) -> None
 def _pop(stack: list[_Open]) -> None:
     element = stack.pop()
     parent = stack[-1].children
-    children = _tidy(element.children)
+    children = concat(element.children)
     if element.kind == "tex":
         tex = "".join(c.text for c in children if type(c) is Text).strip()
         parent.extend(tex_nodes(tex))
@@ -208,20 +208,6 @@ def _fold(value: str) -> str:
     if "\n" in value:
         return "\n".join(_SPACE.sub(" ", part) for part in value.split("\n"))
     return _SPACE.sub(" ", value)
-
-
-def _tidy(nodes: list[Inline]) -> RichText:
-    """Merge adjacent text, trim paragraph breaks to single newlines at the edges."""
-    out: list[Inline] = []
-    for node in nodes:
-        if type(node) is Text:
-            if not node.text:
-                continue
-            if out and type(out[-1]) is Text:
-                out[-1] = Text(out[-1].text + node.text)
-                continue
-        out.append(node)
-    return tuple(out)
 
 
 def finish(rich: RichText) -> RichText:

@@ -50,7 +50,7 @@ from pylatexenc.latexwalker import (
     get_default_latex_context_db,
 )
 
-from ..richtext import Inline, Math, NoCase, RichText, Style, Styled, Text
+from ..richtext import Inline, Math, NoCase, RichText, Style, Styled, Text, concat
 from .tex import unsafe
 
 _ASCII_SPECIAL: dict[str, str] = {
@@ -415,7 +415,7 @@ def _parse_spans(value: str) -> RichText:
         end = _span_end(value, start)
         out.extend(_parse_whole(value[word_start:end]))
         pos = end
-    return _merge(out)
+    return concat(out)
 
 
 def _span_end(value: str, start: int) -> int:
@@ -460,7 +460,7 @@ def _parse_whole(value: str) -> RichText:
         return (Text(value),)
     out: list[Inline] = []
     _nodes(nodes or [], out, top=True)
-    return _merge(out)
+    return concat(out)
 
 
 def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool) -> None:
@@ -490,13 +490,13 @@ def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool) -> None:
                 # A command pylatexenc does not know takes no argument: take the group after it.
                 inner: list[Inline] = []
                 _nodes(_arg_nodes(nodes[index]), inner, top=False)
-                out.append(Styled(_STYLE_OF[name], _merge(inner)))
+                out.append(Styled(_STYLE_OF[name], concat(inner)))
                 index += 1
                 continue
             if name in _DECLARATION_STYLE:
                 rest: list[Inline] = []
                 _nodes(nodes[index:], rest, top=False)
-                out.append(Styled(_DECLARATION_STYLE[name], _merge(rest)))
+                out.append(Styled(_DECLARATION_STYLE[name], concat(rest)))
                 return
             _macro(node, out)
         else:
@@ -517,7 +517,7 @@ def _group(node: LatexGroupNode, out: list[Inline], top: bool) -> None:
         return
     inner: list[Inline] = []
     _nodes(children, inner, top=False)
-    merged = _merge(inner)
+    merged = concat(inner)
     if not top or isinstance(children[0], LatexMacroNode):
         out.extend(merged)  # a special character, or a group inside a protected one
     elif all(type(n) is Math for n in merged):
@@ -532,7 +532,7 @@ def _macro(node: LatexMacroNode, out: list[Inline]) -> None:
     if name in _STYLE_OF and args:
         inner: list[Inline] = []
         _nodes(_arg_nodes(args[-1]), inner, top=False)
-        out.append(Styled(_STYLE_OF[name], _merge(inner)))
+        out.append(Styled(_STYLE_OF[name], concat(inner)))
     elif name in ("url", "nolinkurl") and args:
         out.append(Text("".join(n.latex_verbatim() for n in _arg_nodes(args[-1]))))
     elif name == "href" and len(args) >= 2:
@@ -553,17 +553,3 @@ def _arg_nodes(arg: LatexNode) -> list[LatexNode]:
     if isinstance(arg, LatexGroupNode):
         return [n for n in arg.nodelist or [] if n is not None]
     return [arg]
-
-
-def _merge(nodes: list[Inline]) -> RichText:
-    """Join adjacent text runs and drop empty ones."""
-    merged: list[Inline] = []
-    for node in nodes:
-        if type(node) is Text:
-            if not node.text:
-                continue
-            if merged and type(merged[-1]) is Text:
-                merged[-1] = Text(merged[-1].text + node.text)
-                continue
-        merged.append(node)
-    return tuple(merged)

@@ -54,7 +54,7 @@ from ...dates import parse_iso
 from ...diagnostics import DiagnosticLog, Location
 from ...markup import latex
 from ...model import Date, Name, Provenance, Reference
-from ...richtext import Inline, RichText, Text, plain
+from ...richtext import Inline, RichText, Text, concat, plain
 from .mapping import BIBTEX_TYPES, ENTRY_TYPES_IN, MONTHS, EntryType, inherited_name
 
 _MONTH_NAMES = {
@@ -535,13 +535,7 @@ def _verbatim(value: str) -> str:
 def _join(base: RichText, sep: str, more: str | None) -> RichText:
     if not more:
         return base
-    joined: list[Inline] = []
-    for node in (*base, Text(sep), *_rich(more)):
-        if type(node) is Text and joined and type(joined[-1]) is Text:
-            joined[-1] = Text(joined[-1].text + node.text)
-        else:
-            joined.append(node)
-    return tuple(joined)
+    return concat((*base, Text(sep), *_rich(more)))
 
 
 def names(value: str, role: str, others: list[str]) -> tuple[Name, ...]:
