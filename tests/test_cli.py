@@ -87,16 +87,24 @@ def test_report_json() -> None:
     done = run_cli(
         "convert", "examples/spm-43-2.txt", "--to", "ris", "--report", "json", "-o", os.devnull
     )
-    lines = [json.loads(line) for line in done.stderr.splitlines()[:-1]]
-    assert lines[1] == {
-        "code": "AGG001",
-        "severity": "warning",
-        "message": "line is not a JSON object ('Martina Pastorino;Gabriele Moser;Sebastiano B. Serpico;Jo...'), skipped",
+    lines = [json.loads(line) for line in done.stderr.splitlines()]  # all JSON: no text summary
+    assert lines[2] == {
         "source": "examples/spm-43-2.txt",
         "line": 3,
         "record": None,
-        "field": None,
+        "status": "skipped",
+        "fields": [
+            {
+                "field": None,
+                "action": "skipped",
+                "code": "AGG001",
+                "severity": "warning",
+                "message": "line is not a JSON object ('Martina Pastorino;Gabriele Moser;Sebastiano B. Serpico;Jo...'), skipped",
+            }
+        ],
     }
+    assert lines[-1]["summary"]["records"] == {"read": 7, "written": 7, "skipped": 1}
+    assert done.returncode == 0
 
 
 def test_verbose_shows_repairs() -> None:
@@ -141,8 +149,8 @@ def test_every_diagnostic_code_is_documented() -> None:
     from .conftest import ROOT
 
     doc = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
-    for code, (severity, meaning) in CODES.items():
-        assert f"| `{code}` | {severity} | {meaning} |" in doc
+    for code, (severity, action, meaning) in CODES.items():
+        assert f"| `{code}` | {severity} | {action} | {meaning} |" in doc
 
 
 def test_progress_bar_on_request_and_silent_by_default_when_piped() -> None:

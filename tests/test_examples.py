@@ -41,7 +41,7 @@ EXPECTED_IEEE = """\
 EXPECTED_STDERR = """\
 examples/spm-43-2.txt:1: warning[MRK003] abstract: restored TeX backslashes in ${mathit{ell}}^{1}$ -> ${\\mathit{\\ell}}^{1}$
 examples/spm-43-2.txt:3: warning[AGG001] line is not a JSON object ('Martina Pastorino;Gabriele Moser;Sebastiano B. Serpico;Jo...'), skipped
-citeport: read 7, wrote 7, skipped 1 (2 warnings, 2 notes)
+citeport: read 7, wrote 7, skipped 1 (2 warnings, 2 notes); fields: 3 repaired
 """
 
 

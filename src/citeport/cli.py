@@ -16,13 +16,12 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
-
-import orjson
 
 from . import __version__
 from .convert import Result, UsageError, convert
-from .diagnostics import Diagnostic, DiagnosticLog, Severity
+from .diagnostics import Action, Diagnostic, DiagnosticLog, Ledger, Severity
 from .formats import ris
 from .options import WriteOptions
 from .registry import formats, readers, writers
@@ -99,7 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument(
         "--report",
         choices=["json"],
-        help="print the diagnostics as JSON lines on stderr instead of text",
+        help="instead of text diagnostics, a JSON ledger on stderr: one line per record with "
+        "each field dropped, changed or repaired and why, then a summary line",
+    )
+    conv.add_argument(
+        "--report-file",
+        metavar="PATH",
+        help="write the JSON ledger to PATH (stderr keeps the text diagnostics and summary)",
     )
     conv.add_argument(
         "--unicode",
@@ -171,42 +176,57 @@ def _convert(args: argparse.Namespace) -> int:
     threshold = (
         Severity.ERROR if args.quiet else Severity.INFO if args.verbose else Severity.WARNING
     )
-
+    if args.report_file:
+        _refuse_overwriting_input(args.report_file, args.inputs)
+    json_on_stderr = args.report == "json" and not args.report_file
     bar = _progress_bar(args)
 
-    def show(diag: Diagnostic) -> None:
-        if diag.severity < threshold:
-            return
-        line = orjson.dumps(diag.to_dict()).decode() if args.report == "json" else str(diag)
+    def emit(line: str) -> None:
         if bar is not None:
             bar.write(line)
         else:
             sys.stderr.write(line + "\n")
 
-    log = DiagnosticLog(sink=show)
-    options = WriteOptions(
-        unicode=args.unicode,
-        full_journal_names=args.full_journal_names,
-        abbreviations=args.abbreviations,
-        style=args.style,
-        ris_profile=args.ris_profile,
-    )
-    output = sys.stdout if args.output == "-" else args.output
-    try:
-        result = convert(
-            args.inputs,
-            args.to,
-            output,
-            from_format=args.from_format,
-            options=options,
-            log=log,
-            progress=bar.update if bar else None,
-            jobs=args.jobs,
+    with contextlib.ExitStack() as stack:
+        ledger: Ledger | None = None
+        if args.report_file:
+            report = stack.enter_context(open(args.report_file, "w", encoding="utf-8"))
+            ledger = Ledger(lambda line: report.write(line + "\n"))
+        elif json_on_stderr:
+            ledger = Ledger(emit)
+
+        def show(diag: Diagnostic) -> None:
+            if ledger is not None:
+                ledger.add(diag)
+            if not json_on_stderr and diag.severity >= threshold:
+                emit(str(diag))
+
+        log = DiagnosticLog(sink=show)
+        options = WriteOptions(
+            unicode=args.unicode,
+            full_journal_names=args.full_journal_names,
+            abbreviations=args.abbreviations,
+            style=args.style,
+            ris_profile=args.ris_profile,
         )
-    finally:
-        if bar is not None:
-            bar.close()
-    if not args.quiet:
+        output = sys.stdout if args.output == "-" else args.output
+        try:
+            result = convert(
+                args.inputs,
+                args.to,
+                output,
+                from_format=args.from_format,
+                options=options,
+                log=log,
+                progress=bar.update if bar else None,
+                jobs=args.jobs,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        if ledger is not None:
+            ledger.close(log, result.read, result.written)
+    if not args.quiet and not json_on_stderr:
         sys.stderr.write(_summary(result) + "\n")
     if any(log.by_code.get(code) for code in USAGE_CODES):
         return EXIT_USAGE
@@ -215,7 +235,20 @@ def _convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _refuse_overwriting_input(path: str, inputs: Sequence[str]) -> None:
+    """A report file must not replace an input (the output is checked by `convert`)."""
+    target = Path(path)
+    for item in inputs:
+        if item != "-" and target.exists() and Path(item).exists() and target.samefile(item):
+            raise UsageError(f"report file {path} is also an input; refusing to overwrite it")
+
+
 def _summary(result: Result) -> str:
+    """The one-line summary: records, diagnostics by severity, then by what they did to fields.
+
+    `citeport: read 7, wrote 6, skipped 1 (1 error, 2 warnings); fields: 2 dropped, 1 changed,
+    4 repaired; 1 ignored (not a record)`
+    """
     log = result.log
     parts = [f"read {result.read}", f"wrote {result.written}", f"skipped {result.skipped}"]
     notes = log.counts[Severity.INFO]
@@ -225,6 +258,16 @@ def _summary(result: Result) -> str:
         if n
     ]
     tail = f" ({', '.join(counts)})" if counts else ""
+    actions = log.by_action
+    fields = [
+        f"{actions[action]} {action}"
+        for action in (Action.DROPPED, Action.CHANGED, Action.REPAIRED)
+        if actions[action]
+    ]
+    if fields:
+        tail += f"; fields: {', '.join(fields)}"
+    if actions[Action.IGNORED]:
+        tail += f"; {actions[Action.IGNORED]} ignored (not a record)"
     withheld = f"; {result.withheld} not written: an input failed" if result.withheld else ""
     return f"citeport: {', '.join(parts)}{tail}{withheld}"
 

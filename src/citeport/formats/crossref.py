@@ -29,7 +29,7 @@ holds at most 1,000 works, the API's page size). A UTF-16 input is decoded (`XRE
 
 Everything else a work holds is kept in `extra["crossref"]` (CSL-JSON writes it under `custom`),
 except Crossref's own bookkeeping (`DROPPED`: index dates, counts, the reference list, links
-for text mining), which is dropped with one INFO diagnostic per work naming what was dropped.
+for text mining), which is dropped with one INFO diagnostic per field dropped.
 A month or day out of range is dropped from its date, which is kept in extra (`XREF007`).
 
 Titles and abstracts are JATS: `citeport.markup.html` parses them. MathML (`<mml:math>`) is
@@ -303,13 +303,8 @@ class _Work:
         subtitle = self.rich("subtitle")
         if title and subtitle:
             title = _concat(title, (Text(": "),), subtitle)
-        dropped = sorted(k for k in work if k in DROPPED and work[k] not in (None, "", [], {}))
-        if dropped:
-            self.log.report(
-                "XREF005",
-                f"Crossref bookkeeping dropped: {', '.join(dropped)}",
-                self.where,
-            )
+        for key in sorted(k for k in work if k in DROPPED and work[k] not in (None, "", [], {})):
+            self.log.report("XREF005", f"Crossref bookkeeping {key!r} dropped", self.at(key))
         for key, value in work.items():
             if key not in MAPPED and key not in DROPPED and value not in (None, "", [], {}):
                 self.extra[key] = value

@@ -236,9 +236,10 @@ def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | 
         if getattr(ref, field):
             log.report("RIS001", f"{field} has no RIS tag; dropped", replace(where, field=field))
     for namespace, fields in ref.extra.items():
-        if namespace != NAME and fields:
-            names = ", ".join(sorted(map(str, fields)))
-            log.report("RIS011", f"{namespace} fields without a RIS tag dropped: {names}", where)
+        if namespace != NAME:
+            for name in sorted(map(str, fields)):
+                message = f"{namespace} field {name!r} has no RIS tag; dropped"
+                log.report("RIS011", message, replace(where, field=name))
     if text.count(CRLF) <= 2:  # TY and ER only: a reader would take it for no record at all
         log.report("RIS010", "reference holds nothing RIS can write; left out", where)
         return None
@@ -495,8 +496,7 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     junk: list[int | str] | None = None  # first line, its text, lines in the run
     index = 0
     stream = decoded(stream, source, log, "RIS012")
-    for number, raw in enumerate(stream, start=1):
-        line = _decode(raw, source, number, log).replace("\ufeff", "").rstrip("\r\n")
+    for number, line in _text_lines(stream, source, log):
         match = _TAG.match(line)
         if match is None:
             if not line.strip():
@@ -540,6 +540,26 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     if current is not None:
         _no_er(current, source, "at the end of the input", log)
         yield from _finish(current, source, index + 1, log)
+
+
+def _text_lines(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line. A lone CR followed by a tag ends a line too (Web of
+    Science exports separate some tags with it: `WE  - ...\\rAN  - WOS:...`); the pieces keep
+    the line's number."""
+    for number, raw in enumerate(stream, start=1):
+        line = _decode(raw, source, number, log).replace("\ufeff", "").rstrip("\r\n")
+        if "\r" not in line:
+            yield number, line
+            continue
+        pieces = line.split("\r")
+        current = pieces[0]
+        for piece in pieces[1:]:
+            if _TAG.match(piece):
+                yield number, current
+                current = piece
+            else:
+                current += "\r" + piece
+        yield number, current
 
 
 def _decode(raw: bytes, source: str, number: int, log: DiagnosticLog) -> str:
@@ -632,10 +652,11 @@ def _report_junk(junk: list[int | str], source: str, log: DiagnosticLog) -> None
 
 
 def _no_er(record: _Record, source: str, where: str, log: DiagnosticLog) -> None:
+    rid = next((v[0] for t, v, _ in record.fields if t == "ID" and v and v[0]), "")
     log.report(
         "RIS002",
         f"record starting at line {record.start} has no ER; it ends {where} and is kept",
-        Location(source, record.start),
+        Location(source, record.start, rid or f"line-{record.start}"),
     )
 
 

@@ -20,9 +20,11 @@ What it handles, and how:
   the first value is kept (BIB103).
 - A broken entry is one BIB101 error with its line; reading goes on with the next entry.
 - Every field is mapped, or kept in `extra["bibtex"]` (the writers write it back), or
-  reported. Of two fields for one slot (`journaltitle`/`journal`/`booktitle`,
-  `location`/`address`, `langid`/`language`, `date`/`year`+`month`) the first fills the model
-  and the other is kept when it differs (see `mapping.py`).
+  reported. A mapped field whose value is only LaTeX commands with no text (a journal macro
+  like `\\aap`) is kept as written in extra and reported (BIB112), not read as empty. Of two
+  fields for one slot (`journaltitle`/`journal`/`booktitle`, `location`/`address`,
+  `langid`/`language`, `date`/`year`+`month`) the first fills the model and the other is kept
+  when it differs (see `mapping.py`).
 - bibtexparser's own log records about failed blocks are filtered out while this reader parses
   (a `logging.Filter` that looks at a context variable; no logger is switched off).
 - Values: LaTeX to Unicode rich text (`citeport.markup.latex.parse`); names "First von Last",
@@ -92,6 +94,8 @@ _UNDEFINED_CP1252 = re.compile("[\udc80-\udcff]")
 QUOTED_AT = "\ufdd0"
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"^\s*(\d{1,4})\s*$")
+_COMMAND = re.compile(r"\\(?:[A-Za-z@]+|.)")
+_WORDS_OUTSIDE_COMMANDS = re.compile(r"\w")
 
 #: Fields mapped to typed slots (everything else goes to extra["bibtex"]). `day` and `date` go
 #: to both: the classic writer writes `year` and `month` only, and gives them back from extra.
@@ -312,13 +316,13 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     if not found and text.strip(_WHITE):
         message = "no BibTeX entry in the input (text outside entries is a comment); nothing read"
         log.report("BIB111", message, Location(source, 1))
-    for waiting in state.waiting.values():
+    for missing, waiting in state.waiting.items():
         for key, entry_type, fields, line, end in waiting:
-            parent = fields.get("crossref") or fields.get("xdata") or ""
+            field = "crossref" if fields.get("crossref", "").strip().lower() == missing else "xdata"
             log.report(
                 "BIB106",
-                f"crossref/xdata parent {parent!r} not found; read without it",
-                Location(source, line, key, "crossref"),
+                f"{field} parent {missing!r} not found; read without it",
+                Location(source, line, key, field),
             )
             ref = _reference(key, entry_type, fields, line, end, state)
             if ref is not None:
@@ -734,6 +738,20 @@ def _same_text(one: str, other: str) -> bool:
     return _text(one) == _text(other)
 
 
+def _unreadable(fields: dict[str, str], used: set[str]) -> list[str]:
+    """Mapped fields whose value is only commands the LaTeX reader has no text for (`\\aap`,
+    `{\\MTeX}`): the model would get an empty value, so they are kept as written instead."""
+    return [
+        name
+        for name, value in fields.items()
+        if "\\" in value
+        and name in used
+        and name not in ("url", "doi")
+        and not _WORDS_OUTSIDE_COMMANDS.search(_COMMAND.sub("", value))
+        and not _text(value)
+    ]
+
+
 def _simple_date(value: str | None) -> Date | None:
     if not value:
         return None
@@ -793,6 +811,10 @@ def _reference(
         for name in publisher_fields:
             if name != publisher_name and get(name):
                 used.discard(name)  # a second publisher-like field stays in extra
+    for name in _unreadable(fields, used):
+        used.discard(name)
+        message = f"{name} {fields[name]!r} is only LaTeX commands with no text; kept as written"
+        log.report("BIB112", message, Location(source, line, key, name))
     for name, value in fields.items():
         if name not in used:
             extra[name] = value
