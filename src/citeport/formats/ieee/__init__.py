@@ -35,6 +35,7 @@ from ...model import Reference
 from ...options import WriteOptions
 from ...records import RecordWriter, write_records
 from ...registry import FormatInfo
+from . import fast
 from .abbreviations import Abbreviations, TableError, load_table
 from .render import (
     HTML,
@@ -74,10 +75,13 @@ class _Context:
     style: CitationStylesStyle | None
     settings: Settings | None
     problems: tuple[tuple[str, str, str], ...]  # (code, message, where) reported once
+    fast: bool = False  # the fast path (`fast.py`) may stand in for citeproc-py
 
 
 @lru_cache(maxsize=8)
-def _context(style_name: str, full_journal_names: bool, table: str | None) -> _Context:
+def _context(
+    style_name: str, full_journal_names: bool, table: str | None, use_fast: bool
+) -> _Context:
     options = WriteOptions(full_journal_names=full_journal_names, abbreviations=table)
     abbreviations, table_problem = _abbreviations(options)
     problems = [("IEEE003", table_problem, str(table))] if table_problem else []
@@ -86,11 +90,13 @@ def _context(style_name: str, full_journal_names: bool, table: str | None) -> _C
     except StyleError as exc:
         problems.append(("IEEE004", f"{exc}; nothing rendered", style_name))
         return _Context(None, None, tuple(problems))
-    return _Context(style, settings_for(style, abbreviations), tuple(problems))
+    return _Context(style, settings_for(style, abbreviations), tuple(problems), use_fast)
 
 
 def _context_for(options: WriteOptions) -> _Context:
-    return _context(options.style or "ieee", options.full_journal_names, options.abbreviations)
+    return _context(
+        options.style or "ieee", options.full_journal_names, options.abbreviations, fast.enabled()
+    )
 
 
 def _start(log: DiagnosticLog, options: WriteOptions) -> None:
@@ -107,8 +113,9 @@ def _renderer(target: Target) -> Callable[[Reference, DiagnosticLog, WriteOption
             return None
         prov = ref.provenance
         where = Location(prov.source if prov else "", prov.line if prov else None, ref.id)
+        stand_in = fast.renderer(context.style, target).render if context.fast else None
         try:
-            body, caught = render_one(ref, target, context.style, context.settings)
+            body, caught = render_one(ref, target, context.style, context.settings, stand_in)
         except RenderError as exc:
             log.report("IEEE001", f"citeproc-py failed ({exc}); reference left out", where)
             return None

@@ -595,11 +595,21 @@ def render_item(
 
 
 def render_one(
-    ref: Reference, target: Target, style: CitationStylesStyle, settings: Settings
+    ref: Reference,
+    target: Target,
+    style: CitationStylesStyle,
+    settings: Settings,
+    fast: Callable[[dict[str, Any]], str | None] | None = None,
 ) -> tuple[str, list[str]]:
     """Render one reference (without its label); returns the entry and citeproc-py's warnings.
 
+    `fast` (`fast.FastRenderer.render`) stands in for citeproc-py when it can: it returns
+    citeproc-py's raw entry for the prepared item, or None to let citeproc-py render it.
     Raises RenderError when citeproc-py fails on this reference.
     """
-    raw, caught = render_item(prepare(ref, target, settings), target, style)
+    item = prepare(ref, target, settings)
+    raw = fast(item) if fast is not None else None
+    if raw is not None:
+        return finish_entry(raw, target), []
+    raw, caught = render_item(item, target, style)
     return finish_entry(raw, target), caught
