@@ -31,6 +31,7 @@ written to ``docs/benchmarks.md`` unless ``--no-write``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -175,6 +176,9 @@ class Measurement:
     runs: list[RunResult] = field(default_factory=list)
     skipped: str = ""  # reason, if not run at all
     entries_out: int | None = None
+    digest: str = ""  # sha256 of the output of the last run
+    jobs: str = ""  # citeport --jobs of this cell ("" for the baseline)
+    fmt: str = ""
 
     @property
     def failed_runs(self) -> list[RunResult]:
@@ -353,11 +357,30 @@ def count_entries(fmt: str, path: Path) -> int | None:
 # --------------------------------------------------------------------------
 
 
+def file_digest(path: Path) -> str:
+    """sha256 of a file (to check that every --jobs wrote the same bytes)."""
+    if not path.exists():
+        return ""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cell_label(fmt: str, jobs: str, all_jobs: list[str]) -> str:
+    return f"{fmt} -j{jobs}" if len(all_jobs) > 1 and jobs else fmt
+
+
 def measure_size(args: argparse.Namespace, inp: InputFile) -> list[Measurement]:
-    """Baseline plus every format on one input, repeats interleaved."""
+    """Baseline plus every format (at every --jobs) on one input, repeats interleaved."""
     base = Measurement(BASELINE, inp.size)
-    cells = {fmt: Measurement(fmt, inp.size) for fmt in args.formats}
-    for fmt, cell in cells.items():
+    cells = {
+        (fmt, jobs): Measurement(cell_label(fmt, jobs, args.jobs), inp.size, jobs=jobs, fmt=fmt)
+        for fmt in args.formats
+        for jobs in args.jobs
+    }
+    for (fmt, _jobs), cell in cells.items():
         if fmt in IEEE_FORMATS and inp.size > args.ieee_max:
             cell.skipped = f"skipped: {inp.size} > --ieee-max {args.ieee_max}"
     for rep in range(args.repeat):
@@ -367,15 +390,15 @@ def measure_size(args: argparse.Namespace, inp: InputFile) -> list[Measurement]:
                 args.python, baseline_cmd(args.python, inp.path), args.workdir, args.timeout
             )
         )
-        for fmt, cell in cells.items():
+        for (fmt, jobs), cell in cells.items():
             if cell.skipped:
                 continue
             dest = args.workdir / f"out_{inp.size}.{fmt}"
             dest.unlink(missing_ok=True)
-            log(f"[{inp.size}] repeat {rep + 1}/{args.repeat}: {fmt}")
+            log(f"[{inp.size}] repeat {rep + 1}/{args.repeat}: {cell.label}")
             result = run_wrapped(
                 args.python,
-                convert_cmd(args.python, inp.path, fmt, dest, args.from_format, args.jobs),
+                convert_cmd(args.python, inp.path, fmt, dest, args.from_format, jobs),
                 args.workdir,
                 args.timeout,
             )
@@ -387,9 +410,45 @@ def measure_size(args: argparse.Namespace, inp: InputFile) -> list[Measurement]:
             )
             if rep == args.repeat - 1:
                 cell.entries_out = count_entries(fmt, dest)
+                cell.digest = file_digest(dest)
             if not args.keep_outputs:
                 dest.unlink(missing_ok=True)
     return [base, *cells.values()]
+
+
+def jobs_table(cells: list[Measurement], all_jobs: list[str]) -> list[str]:
+    """Wall-time speed-up of each --jobs over the first one, and whether the bytes match."""
+    if len(all_jobs) < 2:
+        return []
+    first, others = all_jobs[0], all_jobs[1:]
+    rows = [
+        f"## `--jobs` {' vs '.join(all_jobs)}",
+        "",
+        f"Speed-up = median wall time at `-j {first}` / median wall time at `-j N`, same input, "
+        "same run, repeats interleaved; *same bytes*: the outputs' sha256 are equal.",
+        "",
+        "| size (records) | format | "
+        + " | ".join(f"speed-up -j{j} over -j{first} | CPU s -j{first} / -j{j}" for j in others)
+        + " | same bytes |",
+        "|---:|---|" + "---:|---:|" * len(others) + "---|",
+    ]
+    by_key = {(c.size, c.fmt, c.jobs): c for c in cells if c.jobs}
+    for size, fmt in dict.fromkeys((c.size, c.fmt) for c in cells if c.jobs):
+        ref = by_key[(size, fmt, first)]
+        parts = []
+        digests = {ref.digest}
+        for j in others:
+            cell = by_key[(size, fmt, j)]
+            digests.add(cell.digest)
+            ok = ref.ok and cell.ok and ref.median_wall and cell.median_wall
+            speed = ref.median_wall / cell.median_wall if ok else None  # type: ignore[operator]
+            parts.append(
+                f"{fmt_num(speed, '.2f')} | {fmt_num(ref.median_cpu, '.1f')} / "
+                f"{fmt_num(cell.median_cpu, '.1f')}"
+            )
+        same = "–" if "" in digests else ("yes" if len(digests) == 1 else "**NO**")
+        rows.append(f"| {size} | {fmt} | {' | '.join(parts)} | {same} |")
+    return [*rows, ""]
 
 
 def log(msg: str) -> None:
@@ -597,9 +656,7 @@ def commands_section(args: argparse.Namespace, inputs: list[InputFile]) -> list[
     ]
     conv = " ".join(
         shlex.quote(c)
-        for c in convert_cmd(
-            py, sample, "FMT", args.workdir / "out.FMT", args.from_format, args.jobs
-        )
+        for c in convert_cmd(py, sample, "FMT", args.workdir / "out.FMT", args.from_format, "JOBS")
     )
     return [
         "## Commands",
@@ -609,7 +666,7 @@ def commands_section(args: argparse.Namespace, inputs: list[InputFile]) -> list[
         "# inputs (generated in-process with the same code; identical bytes)",
         *gen,
         "# each measured run: <python> -c WRAPPER OUT ERR TIMEOUT <command>",
-        f"# citeport, FMT in: {' '.join(args.formats) or '(none)'}",
+        f"# citeport, FMT in: {' '.join(args.formats) or '(none)'}; JOBS in: {' '.join(args.jobs)}",
         conv,
         "# baseline: orjson.loads() on every line, counting objects",
         f'{shlex.quote(py)} -c "$BASELINE_CODE" {sample}',
@@ -671,6 +728,7 @@ def render_report(
         "",
         *memory_table(cells, [i.size for i in inputs]),
         "",
+        *jobs_table(cells, args.jobs),
         *failures_section(cells),
         *commands_section(args, inputs),
     ]
@@ -726,8 +784,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--jobs",
-        default="",
-        help="value for citeport's --jobs ('' = the CLI's default, all cores)",
+        nargs="+",
+        default=["2"],
+        help="citeport --jobs values, each format runs at each (default 2); with two or more "
+        "the report gets a speed-up table and checks the outputs are byte-identical",
     )
     parser.add_argument(
         "--workdir",

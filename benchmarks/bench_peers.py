@@ -1,36 +1,35 @@
 #!/usr/bin/env python3
-"""Whole-process benchmark of ``citeport convert`` against pandoc (issue 6).
+"""Whole-process benchmark of ``citeport convert`` against pandoc and citation-js (issue 6).
 
 How to run (from the repository root, with the dev venv)::
 
     .venv/bin/python benchmarks/bench_peers.py                       # defaults
     .venv/bin/python benchmarks/bench_peers.py --size 10000 --repeat 1 --ieee-size 2000
 
-It generates ``--size`` aggregator records (``benchmarks/gen_aggregator.py``),
-then makes the peer inputs **with citeport itself**, once, untimed::
+It makes the inputs with ``gen_inputs.py`` (``--size`` aggregator records, then the same
+records as CSL-JSON, BibTeX and RIS **written by citeport itself**, once, untimed) and times,
+as whole processes on the same files in the same run (repeats interleaved, median wall time
+over ``--repeat``):
 
-    citeport convert AGG --to csljson -o items.json -q -j 1   # and bibtex, ris
-
-and times, as whole processes on the same file in the same run (repeats
-interleaved, median wall time over ``--repeat``):
-
-* BibTeX -> CSL-JSON, CSL-JSON -> BibTeX, RIS -> CSL-JSON;
+* CSL-JSON -> BibTeX, CSL-JSON -> RIS, RIS -> CSL-JSON, BibTeX -> CSL-JSON;
 * IEEE plain text for ``--ieee-size`` items: pandoc ``--citeproc`` on a Markdown
   document with ``nocite: '@*'``, the CSL-JSON as bibliography and citeport's own
   ``styles/ieee.csl``; citeport ``--to ieee --style styles/ieee.csl`` on the
   same CSL-JSON;
 
-each with pandoc, citeport ``-j 1`` and citeport ``-j 2``.  Every run goes through
-``bench_formats.run_wrapped`` (imported, not copied), so peak RSS and the
-all-process PSS of ``-j 2`` are measured exactly as in ``bench_formats.py``.
-citation-js is only probed (``node`` can ``require('@citation-js/core')``) and the
-report says whether it is installed; timing it is not implemented yet, as it was
-not installed where this script was written.
+each with pandoc (pypandoc-binary's), citation-js (``node benchmarks/citejs_convert.js``,
+when ``node`` and the npm packages under ``--citejs-modules`` are there; install them with
+``npm install --prefix /tmp/citejs @citation-js/core @citation-js/plugin-bibtex
+@citation-js/plugin-ris @citation-js/plugin-csl``), citeport ``-j 1`` and citeport ``-j 2``.
+Every run goes through ``bench_formats.run_wrapped`` (imported, not copied), so peak RSS and
+the all-process PSS of ``-j 2`` are measured exactly as in ``bench_formats.py``.  The entries
+in every output file are counted: a peer that silently drops records gets no ratio.
 
-A run that exits non-zero or exceeds ``--timeout`` (default 600 s) is recorded
-in the table, never raised.  The Markdown section is printed and put into
-``docs/benchmarks.md`` under "## Against pandoc" (replacing an older copy of
-that section) unless ``--no-write``.
+The table gives each peer's time over citeport's, the fastest peer's, and the issue's target
+for the pair (met or not, best of ``-j 1`` and ``-j 2``).  A run that exits non-zero or exceeds
+``--timeout`` (default 600 s) is recorded in the table, never raised.  The Markdown section is
+printed and put into ``docs/benchmarks.md`` under "## Against pandoc and citation-js"
+(replacing an older copy of that section) unless ``--no-write``.
 """
 
 from __future__ import annotations
@@ -50,11 +49,14 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import bench_formats as bf  # noqa: E402  (sibling module: the measuring wrapper)
+import gen_inputs  # noqa: E402
 
-HEADING = "## Against pandoc"
+HEADING = "## Against pandoc and citation-js"
 IEEE_CSL = REPO_ROOT / "styles" / "ieee.csl"
-TOOLS = ["pandoc", "citeport -j1", "citeport -j2"]
-CITATION_JS_PROBE = "require('@citation-js/core'); require('@citation-js/plugin-bibtex')"
+PEERS = ["pandoc", "citation-js"]
+TOOLS = [*PEERS, "citeport -j1", "citeport -j2"]
+CITEJS_DRIVER = BENCH_DIR / "citejs_convert.js"
+CITEJS_PACKAGES = ["core", "plugin-bibtex", "plugin-ris", "plugin-csl"]
 NOCITE_DOC = "---\nnocite: '@*'\n---\n\n# References\n"
 
 
@@ -66,7 +68,8 @@ class Pair:
     records: int
     out_fmt: str  # bench_formats counter name for the output
     commands: dict[str, list[str] | None]
-    note: str = ""
+    notes: dict[str, str] | None = None  # tool -> why it is not timed
+    target: tuple[str, float] | None = None  # (peer, ratio) the issue asks for
 
 
 # --------------------------------------------------------------------------
@@ -93,44 +96,41 @@ def tool_version(cmd: list[str]) -> str:
     return lines[0] if lines else "unknown"
 
 
-def citation_js_available() -> bool:
-    try:
-        proc = subprocess.run(
-            ["node", "-e", CITATION_JS_PROBE], capture_output=True, text=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0
+def citejs_modules(requested: str) -> Path | None:
+    """The node_modules directory with citation-js and its plugins, or None (not timed)."""
+    candidates = [Path(requested)] if requested else [Path("/tmp/citejs/node_modules")]
+    for modules in candidates:
+        if all(
+            (modules / "@citation-js" / pkg / "package.json").exists() for pkg in CITEJS_PACKAGES
+        ):
+            try:
+                proc = subprocess.run(["node", "--version"], capture_output=True, timeout=60)
+            except (OSError, subprocess.TimeoutExpired):
+                return None
+            return modules if proc.returncode == 0 else None
+    return None
 
 
-def citeport_cli(python: str) -> str:
-    """The venv's ``citeport`` script next to the interpreter."""
-    script = Path(python).parent / "citeport"
-    return str(script) if script.exists() else "citeport"
+def citejs_version(modules: Path | None) -> str:
+    if modules is None:
+        return "not installed (not timed)"
+    core = json.loads((modules / "@citation-js" / "core" / "package.json").read_text())
+    node = tool_version(["node", "--version"])
+    return f"@citation-js/core {core.get('version')} on node {node}"
 
 
-def prepare_cmd(cli: str, agg: Path, fmt: str, dest: Path) -> list[str]:
-    """The (untimed) citeport command that makes one peer input."""
-    return [cli, "convert", str(agg), "--to", fmt, "-o", str(dest), "-q", "-j", "1"]
-
-
-def make_peer_inputs(args: argparse.Namespace, agg: Path) -> dict[str, Path]:
-    """CSL-JSON, BibTeX and RIS from the aggregator file, made by citeport once."""
-    cli = citeport_cli(args.python)
-    paths = {
-        "csljson": args.workdir / f"peers_{args.size}.json",
-        "bibtex": args.workdir / f"peers_{args.size}.bib",
-        "ris": args.workdir / f"peers_{args.size}.ris",
-    }
-    for fmt, dest in paths.items():
-        bf.log(f"making {dest.name} with citeport")
-        subprocess.run(prepare_cmd(cli, agg, fmt, dest), check=True)
+def make_peer_inputs(args: argparse.Namespace) -> gen_inputs.Inputs:
+    """Aggregator, CSL-JSON, BibTeX and RIS files (gen_inputs.py), plus the IEEE subset."""
+    made = gen_inputs.make_inputs(
+        args.size, args.workdir, seed=args.seed, stray_rate=args.stray_rate, python=args.python
+    )
+    paths = made.paths
     paths["ieee_json"] = args.workdir / f"peers_ieee_{args.ieee_size}.json"
     items = bf._json_loads(paths["csljson"].read_bytes())[: args.ieee_size]
     paths["ieee_json"].write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
     paths["nocite_md"] = args.workdir / "nocite.md"
     paths["nocite_md"].write_text(NOCITE_DOC, encoding="utf-8")
-    return paths
+    return made
 
 
 # --------------------------------------------------------------------------
@@ -149,60 +149,53 @@ def citeport_cmds(
 
 
 def build_pairs(args: argparse.Namespace, paths: dict[str, Path]) -> list[Pair]:
-    pd, py, wd = args.pandoc, args.python, args.workdir
+    pd, py, wd, cjs = args.pandoc, args.python, args.workdir, args.citejs
     out = {fmt: wd / f"peer_out.{fmt}" for fmt in ("json", "bib", "ris", "txt")}
+    no_cjs = "citation-js not installed"
 
     def pandoc(src: Path, frm: str, to: str, dest: Path) -> list[str]:
         return [pd, "-f", frm, "-t", to, str(src), "-o", str(dest)]
+
+    def citejs(src: Path, frm: str, to: str, dest: Path) -> list[str] | None:
+        if cjs is None:
+            return None
+        return ["node", str(CITEJS_DRIVER), str(cjs), frm, to, str(src), str(dest)]
+
+    def pair(
+        name: str, frm: str, to: str, dest: Path, target: tuple[str, float], pandoc_ok: bool = True
+    ) -> Pair:
+        notes = {"citation-js": no_cjs}
+        if not pandoc_ok:
+            notes["pandoc"] = f"pandoc has no {to.upper()} writer"
+        return Pair(
+            name,
+            args.size,
+            to,
+            {
+                "pandoc": pandoc(paths[frm], frm, to, dest) if pandoc_ok else None,
+                "citation-js": citejs(paths[frm], frm, to, dest),
+                **citeport_cmds(py, paths[frm], to, dest, frm, []),
+            },
+            notes=notes,
+            target=target,
+        )
 
     ieee_pandoc = [
         pd, str(paths["nocite_md"]), "--citeproc", "--csl", str(IEEE_CSL),
         "--bibliography", str(paths["ieee_json"]), "-t", "plain", "-o", str(out["txt"]),
     ]  # fmt: skip
     return [
-        Pair(
-            "BibTeX → CSL-JSON",
-            args.size,
-            "csljson",
-            {
-                "pandoc": pandoc(paths["bibtex"], "bibtex", "csljson", out["json"]),
-                **citeport_cmds(py, paths["bibtex"], "csljson", out["json"], "bibtex", []),
-            },
-        ),
-        Pair(
-            "CSL-JSON → BibTeX",
-            args.size,
-            "bibtex",
-            {
-                "pandoc": pandoc(paths["csljson"], "csljson", "bibtex", out["bib"]),
-                **citeport_cmds(py, paths["csljson"], "bibtex", out["bib"], "csljson", []),
-            },
-        ),
-        Pair(
-            "RIS → CSL-JSON",
-            args.size,
-            "csljson",
-            {
-                "pandoc": pandoc(paths["ris"], "ris", "csljson", out["json"]),
-                **citeport_cmds(py, paths["ris"], "csljson", out["json"], "ris", []),
-            },
-        ),
-        Pair(
-            "CSL-JSON → RIS",
-            args.size,
-            "ris",
-            {
-                "pandoc": None,
-                **citeport_cmds(py, paths["csljson"], "ris", out["ris"], "csljson", []),
-            },
-            note="pandoc has no RIS writer",
-        ),
+        pair("CSL-JSON → BibTeX", "csljson", "bibtex", out["bib"], ("citation-js", 2.0)),
+        pair("CSL-JSON → RIS", "csljson", "ris", out["ris"], ("citation-js", 2.0), False),
+        pair("RIS → CSL-JSON", "ris", "csljson", out["json"], ("citation-js", 2.0)),
+        pair("BibTeX → CSL-JSON", "bibtex", "csljson", out["json"], ("citation-js", 1.5)),
         Pair(
             "CSL-JSON → IEEE text (citeproc, styles/ieee.csl)",
             args.ieee_size,
             "ieee",
             {
                 "pandoc": ieee_pandoc,
+                "citation-js": None,
                 **citeport_cmds(
                     py,
                     paths["ieee_json"],
@@ -212,12 +205,16 @@ def build_pairs(args: argparse.Namespace, paths: dict[str, Path]) -> list[Pair]:
                     ["--style", str(IEEE_CSL)],
                 ),
             },
+            notes={"citation-js": "not timed (IEEE through citation-js needs citeproc-js)"},
+            target=("pandoc", 3.0),
         ),
     ]
 
 
 def output_path(cmd: list[str]) -> Path:
-    return Path(cmd[cmd.index("-o") + 1])
+    if "-o" in cmd:
+        return Path(cmd[cmd.index("-o") + 1])
+    return Path(cmd[-1])  # citejs_convert.js: OUTPUT is the last argument
 
 
 def measure_pairs(
@@ -228,7 +225,7 @@ def measure_pairs(
     for pair in pairs:
         for tool in TOOLS:
             if pair.commands.get(tool) is None:
-                cells[(pair.name, tool)].skipped = pair.note or "not supported"
+                cells[(pair.name, tool)].skipped = (pair.notes or {}).get(tool, "not supported")
     for rep in range(args.repeat):
         for pair in pairs:
             for tool in TOOLS:
@@ -258,16 +255,19 @@ def measure_pairs(
 def seconds(cell: bf.Measurement) -> str:
     """Median wall time, or why there is none."""
     if cell.skipped:
-        return f"n/a ({cell.skipped})"
+        return "n/a"
     if not cell.ok:
         return bf.status_text(cell)
     return bf.fmt_num(cell.median_wall, ".2f")
 
 
-def ratio(pandoc: bf.Measurement, citeport: bf.Measurement) -> str:
-    if not (pandoc.ok and citeport.ok and pandoc.median_wall and citeport.median_wall):
-        return "–"
-    return f"{pandoc.median_wall / citeport.median_wall:.2f}"
+def speedup(peer: bf.Measurement, citeport: bf.Measurement) -> float | None:
+    """Peer time / citeport time (> 1: citeport faster), None when either did not run right."""
+    if not (peer.ok and citeport.ok and peer.median_wall and citeport.median_wall):
+        return None
+    if peer.entries_out is not None and peer.entries_out < peer.size:
+        return None  # the peer lost records: its time is not comparable
+    return peer.median_wall / citeport.median_wall
 
 
 def rate(cell: bf.Measurement) -> str:
@@ -286,19 +286,42 @@ def entries(cell: bf.Measurement) -> str:
 
 def peers_table(pairs: list[Pair], cells: dict[tuple[str, str], bf.Measurement]) -> list[str]:
     rows = [
-        "| pair | records | pandoc s | citeport -j1 s | citeport -j2 s "
-        "| pandoc / citeport -j1 | pandoc / citeport -j2 "
-        "| records/s pandoc / -j1 / -j2 | peak MiB pandoc / -j1 / -j2 "
-        "| entries out pandoc / -j1 / -j2 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pair | records | pandoc s | citation-js s | citeport -j1 s | citeport -j2 s "
+        "| pandoc / citeport -j1 | citation-js / citeport -j1 | fastest peer / citeport -j1 "
+        "| fastest peer / citeport -j2 | target | met (best of -j1, -j2) "
+        "| records/s pandoc / citation-js / -j1 / -j2 | peak MiB pandoc / citation-js / -j1 / -j2 "
+        "| entries out pandoc / citation-js / -j1 / -j2 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|",
     ]
     for pair in pairs:
-        pd, j1, j2 = (cells[(pair.name, t)] for t in TOOLS)
+        pd, cj, j1, j2 = (cells[(pair.name, t)] for t in TOOLS)
+        peers = [c for c in (pd, cj) if c.ok and c.median_wall]
+        fastest = min(peers, key=lambda c: c.median_wall or 0.0) if peers else None
+        fast1 = speedup(fastest, j1) if fastest else None
+        fast2 = speedup(fastest, j2) if fastest else None
+        target, met = "–", "–"
+        if pair.target:
+            peer_name, wanted = pair.target
+            target = f"≥ {wanted}× {peer_name}"
+            versus = cells[(pair.name, peer_name)]
+            got = [r for r in (speedup(versus, j1), speedup(versus, j2)) if r is not None]
+            if got:
+                met = f"{'yes' if max(got) >= wanted else '**no**'} ({max(got):.2f}×)"
+            else:
+                met = f"n/a ({peer_name} not timed)"
+
+        def num(value: float | None) -> str:
+            return bf.fmt_num(value, ".2f")
+
         rows.append(
-            f"| {pair.name} | {pair.records} | {bf.md_escape(seconds(pd), 60)} | {seconds(j1)} "
-            f"| {seconds(j2)} | {ratio(pd, j1)} | {ratio(pd, j2)} "
-            f"| {rate(pd)} / {rate(j1)} / {rate(j2)} | {mib(pd)} / {mib(j1)} / {mib(j2)} "
-            f"| {entries(pd)} / {entries(j1)} / {entries(j2)} |"
+            f"| {pair.name} | {pair.records} | {bf.md_escape(seconds(pd), 60)} "
+            f"| {bf.md_escape(seconds(cj), 60)} | {seconds(j1)} | {seconds(j2)} "
+            f"| {num(speedup(pd, j1))} | {num(speedup(cj, j1))} "
+            f"| {num(fast1)}{f' ({fastest.label})' if fastest else ''} | {num(fast2)} "
+            f"| {target} | {met} "
+            f"| {rate(pd)} / {rate(cj)} / {rate(j1)} / {rate(j2)} "
+            f"| {mib(pd)} / {mib(cj)} / {mib(j1)} / {mib(j2)} "
+            f"| {entries(pd)} / {entries(cj)} / {entries(j1)} / {entries(j2)} |"
         )
     return rows
 
@@ -311,7 +334,12 @@ def failure_lines(pairs: list[Pair], cells: dict[tuple[str, str], bf.Measurement
             if cell.runs and not cell.ok:
                 tail = " / ".join(cell.failed_runs[0].stderr_tail[-3:])
                 lines.append(f"- {pair.name}, {tool}: {bf.md_escape(tail, 300)}")
-    return ["### Failures", "", *lines, ""] if lines else []
+            elif cell.ok and cell.entries_out is not None and cell.entries_out < cell.size:
+                lines.append(
+                    f"- {pair.name}, {tool}: wrote {cell.entries_out} of {cell.size} entries "
+                    "(its time is left out of the ratios)"
+                )
+    return ["### Failures and lost records", "", *lines, ""] if lines else []
 
 
 def quoted(cmd: list[str]) -> str:
@@ -319,18 +347,15 @@ def quoted(cmd: list[str]) -> str:
 
 
 def commands_lines(
-    args: argparse.Namespace, agg: Path, paths: dict[str, Path], pairs: list[Pair]
+    args: argparse.Namespace, made: gen_inputs.Inputs, pairs: list[Pair]
 ) -> list[str]:
-    cli = citeport_cli(args.python)
+    paths = made.paths
     lines = [
         "```sh",
         "# this report",
         " ".join(shlex.quote(a) for a in [bf.rel(sys.executable), *sys.argv]),
-        "# input (generated in-process with the same code; identical bytes)",
-        f"python benchmarks/gen_aggregator.py {args.size} -o {agg} --seed {args.seed} "
-        f"--stray-rate {args.stray_rate}",
-        "# peer inputs, made once by citeport (untimed)",
-        *(quoted(prepare_cmd(cli, agg, f, paths[f])) for f in ("csljson", "bibtex", "ris")),
+        "# inputs (benchmarks/gen_inputs.py; made in-process with the same code, untimed)",
+        *made.commands,
         f"# IEEE input: the first {args.ieee_size} items of {paths['csljson'].name}; "
         f"{paths['nocite_md'].name} is:",
         *(f"#   {line}" for line in NOCITE_DOC.splitlines()),
@@ -340,24 +365,19 @@ def commands_lines(
         lines.append(f"# {pair.name}")
         for tool in TOOLS:
             cmd = pair.commands.get(tool)
-            lines.append(quoted(cmd) if cmd else f"#   {tool}: {pair.note}")
+            lines.append(quoted(cmd) if cmd else f"#   {tool}: {(pair.notes or {}).get(tool)}")
     return [*lines, "```", ""]
 
 
 def render_section(
     args: argparse.Namespace,
-    agg: bf.InputFile,
-    paths: dict[str, Path],
+    made: gen_inputs.Inputs,
     pairs: list[Pair],
     cells: dict[tuple[str, str], bf.Measurement],
     started: float,
 ) -> str:
     ver = bf.versions(args.python)
-    cjs = (
-        "installed, but not timed (not implemented yet)"
-        if args.citation_js
-        else "not installed (`node -e \"require('@citation-js/core')\"` fails): not timed"
-    )
+    agg = made.paths["aggregator"]
     lines = [
         HEADING,
         "",
@@ -369,28 +389,32 @@ def render_section(
         f"{platform.release()}; load average at start: {args.load_at_start}, at end: "
         f"{bf.load_average()}",
         *bf.busy_warning(list(cells.values())),
-        f"- Python {ver.get('python')}; citeport {ver.get('citeport')} (git {bf.git_commit()}), "
-        f"citeproc-py {ver.get('citeproc-py')}; {tool_version([args.pandoc, '--version'])} "
-        f"({bf.rel(args.pandoc)}); citation-js: {cjs}",
-        f"- Inputs: `gen_aggregator.py` seed {args.seed}: {agg.size} records + {agg.stray} "
-        f"stray lines ({agg.bytes / 1e6:.1f} MB). **The CSL-JSON, BibTeX and RIS inputs were "
-        "produced by citeport itself** (`--to csljson|bibtex|ris -j 1`, untimed), so they are "
-        "inputs citeport writes cleanly; the IEEE pair uses the first "
+        f"- Python {ver.get('python')}; citeport {ver.get('citeport')} "
+        f"(git {gen_inputs.git_commit()}), citeproc-py {ver.get('citeproc-py')}; "
+        f"{tool_version([args.pandoc, '--version'])} ({bf.rel(args.pandoc)}); citation-js: "
+        f"{citejs_version(args.citejs)} (`benchmarks/citejs_convert.js`: reads the whole file "
+        "with citation-js's parser for the format, forced, and writes it with its formatter)",
+        f"- Inputs: `gen_inputs.py` {args.size} records ({agg.name}: `gen_aggregator.py` seed "
+        f"{args.seed} with {made.stray} stray lines). **The CSL-JSON, BibTeX and RIS inputs were "
+        "written by citeport itself** from that file, so they are inputs citeport writes "
+        "cleanly; the IEEE pair uses the first "
         f"{args.ieee_size} items of that CSL-JSON and citeport's own `styles/ieee.csl` for both "
         "tools (pandoc: `--citeproc` on a Markdown document with `nocite: '@*'`, `-t plain`).",
         f"- Each cell: {args.repeat} whole-process run(s) on the same file in the same run, "
-        "repeats interleaved; median wall time (start-up included). Ratios are pandoc's time "
-        "divided by citeport's (> 1: citeport faster). Peak MiB is measured by "
-        "`bench_formats.py`'s wrapper: the larger of `ru_maxrss` and the PSS summed over the "
-        "process tree (so `-j 2` counts its workers). *entries out* is counted in each output "
-        f"file. Runs failing or exceeding {args.timeout:.0f} s are recorded in the table.",
+        "repeats interleaved; median wall time (start-up included). Ratios are the peer's time "
+        "divided by citeport's (> 1: citeport faster); *fastest peer* is whichever of pandoc "
+        "and citation-js took less time on that pair. A peer that wrote fewer entries than "
+        "records has no ratio. Peak MiB is measured by `bench_formats.py`'s wrapper: the "
+        "larger of `ru_maxrss` and the PSS summed over the process tree (so `-j 2` counts its "
+        "workers). *entries out* is counted in each output file. Runs failing or exceeding "
+        f"{args.timeout:.0f} s are recorded in the table.",
         "",
         *peers_table(pairs, cells),
         "",
         *failure_lines(pairs, cells),
         "### Commands",
         "",
-        *commands_lines(args, agg.path, paths, pairs),
+        *commands_lines(args, made, pairs),
     ]
     return "\n".join(lines)
 
@@ -432,14 +456,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--workdir",
         type=Path,
-        default=Path("/tmp/citeport-bench-peers"),
-        help="scratch dir (default /tmp/citeport-bench-peers)",
+        default=Path("/tmp/citeport-inputs"),
+        help="inputs and scratch (default /tmp/citeport-inputs, shared with gen_inputs.py)",
     )
     parser.add_argument(
         "--output",
         type=Path,
         default=REPO_ROOT / "docs" / "benchmarks.md",
         help=f"Markdown file that gets the '{HEADING}' section (default docs/benchmarks.md)",
+    )
+    parser.add_argument(
+        "--citejs-modules",
+        default="",
+        help="node_modules dir with @citation-js/core and the bibtex, ris, csl plugins "
+        "(default /tmp/citejs/node_modules; citation-js is skipped when absent)",
     )
     parser.add_argument("--no-write", action="store_true", help="print the section only")
     args = parser.parse_args(argv)
@@ -455,13 +485,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     args.load_at_start = bf.load_average()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    args.citation_js = citation_js_available()
-    bf.log(f"generating {args.size} records in {args.workdir}")
-    agg = bf.make_input(args.size, args.workdir, args.seed, args.stray_rate)
-    paths = make_peer_inputs(args, agg.path)
-    pairs = build_pairs(args, paths)
+    args.citejs = citejs_modules(args.citejs_modules)
+    made = make_peer_inputs(args)
+    pairs = build_pairs(args, made.paths)
     cells = measure_pairs(args, pairs)
-    section = render_section(args, agg, paths, pairs, cells, started)
+    section = render_section(args, made, pairs, cells, started)
     print(section)
     if not args.no_write:
         put_section(args.output, section)

@@ -5,7 +5,10 @@ record (aggregator JSON lines: `FormatInfo.splittable`), or a whole file otherwi
 reads its task and renders each reference (`RecordWriter.prepare`), collecting its diagnostics
 in the order a serial run makes them; the main process takes the results in task order, replays
 the diagnostics, and assembles the output (`records.Assembler`: keys, numbers, separators).
-Only bytes and rendered strings cross between processes, never whole references.
+Only bytes, rendered payloads and diagnostics as plain tuples cross between processes, never
+whole references: pickling a slotted dataclass goes through Python code for every object, and
+with several diagnostics a record (RIS reports each aggregator field it has no tag for) that
+cost the main process more than the conversion itself.
 
 At most `2 x jobs` tasks are in flight, so memory stays flat however large the input.
 """
@@ -17,13 +20,15 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from multiprocessing.pool import AsyncResult, Pool
+from operator import attrgetter
 from typing import IO, TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, DiagnosticLog, Location, Severity
+from .keys import base_key
 from .options import WriteOptions
-from .records import Assembler, RecordWriter, Rendered
+from .records import Assembler, RecordWriter
 from .registry import find
 
 if TYPE_CHECKING:
@@ -44,34 +49,89 @@ class Task:
     failure: Diagnostic | None = None  # a problem found while cutting tasks, replayed in order
 
 
+#: A diagnostic as it crosses from a worker: (skipped, code, severity, message, location),
+#: the location as the tuple of its fields.
+Wire = tuple[bool, str, int, str, tuple[Any, ...]]
+
+_location_fields = attrgetter(*(f.name for f in fields(Location)))
+_SEVERITIES = {int(s): s for s in Severity}
+
+
 @dataclass(slots=True)
 class Done:
-    """What a worker made of a task."""
+    """What a worker made of a task, in plain lists and tuples (cheap to pickle).
 
-    rendered: list[Rendered] = field(default_factory=list)
-    diagnostics: list[tuple[Diagnostic, bool]] = field(default_factory=list)  # (diag, skipped)
+    `payloads[i]` is what the writer's `render` made of the i-th reference; for a keyed writer
+    `citation_keys[i]` and `base_keys[i]` are what its key is made from. `diagnostics` are the
+    task's diagnostics in the order a serial run makes them (`_RecordingLog`).
+    """
+
+    payloads: list[Any] = field(default_factory=list)
+    citation_keys: list[str] = field(default_factory=list)
+    base_keys: list[str] = field(default_factory=list)
+    diagnostics: list[Wire] = field(default_factory=list)
     read: int = 0
     size: int = 0
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A tuple of lists: pickled in C, where a slotted dataclass would go through Python.
+        return (
+            Done,
+            (
+                self.payloads,
+                self.citation_keys,
+                self.base_keys,
+                self.diagnostics,
+                self.read,
+                self.size,
+            ),
+        )
+
 
 class _RecordingLog(DiagnosticLog):
-    """A log that keeps each diagnostic with whether it skipped a record, for the replay."""
+    """A log that turns each diagnostic into a `Wire` tuple as it is made, for the replay.
+
+    Equal messages (the same for every record) and equal locations (several diagnostics about
+    one record) are shared, so the pickle that carries them to the main process stores each
+    once, and the main process makes each `Location` once.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
-        self.recorded: list[tuple[Diagnostic, bool]] = []
+        super().__init__(sink=self._record)
+        self.recorded: list[Wire] = []
+        self._strings: dict[Any, Any] = {}
 
-    def report(
-        self, code: str, message: str, location: Location, severity: Severity | None = None
-    ) -> Diagnostic:
-        diag = super().report(code, message, location, severity)
-        self.recorded.append((diag, False))
-        return diag
+    def _record(self, diag: Diagnostic) -> None:
+        strings = self._strings
+        where = _location_fields(diag.location)
+        self.recorded.append(
+            (
+                False,
+                diag.code,
+                int(diag.severity),
+                strings.setdefault(diag.message, diag.message),
+                strings.setdefault(where, where),
+            )
+        )
 
     def skip(self, code: str, message: str, location: Location) -> Diagnostic:
         diag = super().skip(code, message, location)
-        self.recorded[-1] = (diag, True)
+        self.recorded[-1] = (True, *self.recorded[-1][1:])
         return diag
+
+
+def _replay(wires: list[Wire], log: DiagnosticLog) -> None:
+    """Report the worker's diagnostics to the main log, as the serial run reports them."""
+    severities = _SEVERITIES
+    last: tuple[Any, ...] = ()
+    location = Location()
+    for skipped, code, severity, message, where in wires:
+        if where is not last:  # a record's diagnostics share one location tuple
+            location, last = Location(*where), where
+        if skipped:
+            log.skip(code, message, location)
+        else:
+            log.report(code, message, location, severities[severity])
 
 
 _WORKER: dict[str, Any] = {}
@@ -99,12 +159,17 @@ def _work(task: Task) -> Done:
         stream = open(task.path, "rb")  # noqa: SIM115 - closed below
         done.size = os.fstat(stream.fileno()).st_size
         refs = info.reader(stream, task.source, log)
+    render, keyed = spec.render, spec.keyed
+    payloads, given, bases = done.payloads, done.citation_keys, done.base_keys
     try:
         for ref in refs:
-            done.read += 1
-            done.rendered.append(spec.prepare(ref, log, options))
+            payloads.append(render(ref, log, options))
+            if keyed:
+                given.append(ref.citation_key)
+                bases.append(base_key(ref))
     finally:
         stream.close()
+    done.read = len(payloads)
     done.diagnostics = log.recorded
     return done
 
@@ -183,8 +248,6 @@ def _collect(
         log.add(task.failure)
         return
     done = handle.get()
-    for diag, skipped in done.diagnostics:
-        log.add(diag, skipped)
-    for rendered in done.rendered:
-        assembler.add(rendered)
+    _replay(done.diagnostics, log)
+    assembler.add_batch(done.payloads, done.citation_keys, done.base_keys)
     on_done(done.read, done.size)

@@ -12,12 +12,14 @@ A writer is described by a `RecordWriter`:
 - `before`, `separator` and `after` frame the records (a JSON array, an HTML div).
 
 `write_records` is the serial writer; the parallel path calls `render` in workers and
-`Assembler` in the main process, so both write exactly the same bytes.
+`Assembler` in the main process, so both write exactly the same bytes. Both hand the
+`Assembler` references in batches (`Assembler.add_batch`), so the output is written in a few
+large pieces rather than two small writes a record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -70,21 +72,42 @@ class Assembler:
             out.write(spec.before)
 
     def add(self, rendered: Rendered) -> None:
+        """Write one rendered reference."""
+        self.add_batch([rendered.payload], [rendered.citation_key], [rendered.base_key])
+
+    def add_batch(
+        self,
+        payloads: Sequence[Any],
+        citation_keys: Sequence[str] = (),
+        base_keys: Sequence[str] = (),
+    ) -> None:
+        """Write rendered references in order, as one write.
+
+        `payloads[i]` is what `render` returned for a reference (None: left out, but its key
+        is still taken, as in a serial run); for a keyed writer `citation_keys[i]` and
+        `base_keys[i]` are what its key is made from (`RecordWriter.prepare`).
+        """
         spec = self._spec
-        keys = self._keys
-        key = keys.assign_parts(rendered.citation_key, rendered.base_key) if spec.keyed else ""
-        if rendered.payload is None:
-            return
-        self.count += 1
-        text = spec.finish(rendered.payload, key, self.count)
-        if spec.hold:
-            self._held.append(text)
-            return
-        if self.count > 1:
-            self._out.write(spec.separator)
-        self._out.write(text)
+        finish = spec.finish
+        assign = self._keys.assign_parts if spec.keyed else None
+        separator = spec.separator
+        hold = spec.hold
+        parts: list[str] = self._held if hold else []
+        count = self.count
+        for i, payload in enumerate(payloads):
+            key = assign(citation_keys[i], base_keys[i]) if assign is not None else ""
+            if payload is None:
+                continue
+            count += 1
+            if separator and count > 1 and not hold:
+                parts.append(separator)
+            parts.append(finish(payload, key, count))
+        self.count = count
+        if parts and not hold:
+            self._out.write("".join(parts))
 
     def close(self) -> int:
+        """Write what is held and the frame's end; returns the number of records written."""
         spec = self._spec
         if spec.hold:
             before = spec.before(self.count) if callable(spec.before) else spec.before
@@ -93,6 +116,10 @@ class Assembler:
         after = spec.after(self.count) if callable(spec.after) else spec.after
         self._out.write(after)
         return self.count
+
+
+#: References rendered before the serial writer hands them to the `Assembler` in one go.
+BATCH = 64
 
 
 def write_records(
@@ -106,6 +133,17 @@ def write_records(
     if spec.start is not None:
         spec.start(log, options)
     assembler = Assembler(spec, out)
+    render, keyed = spec.render, spec.keyed
+    payloads: list[Any] = []
+    given: list[str] = []
+    bases: list[str] = []
     for ref in refs:
-        assembler.add(spec.prepare(ref, log, options))
+        payloads.append(render(ref, log, options))
+        if keyed:
+            given.append(ref.citation_key)
+            bases.append(base_key(ref))
+        if len(payloads) >= BATCH:
+            assembler.add_batch(payloads, given, bases)
+            payloads, given, bases = [], [], []
+    assembler.add_batch(payloads, given, bases)
     return assembler.close()
