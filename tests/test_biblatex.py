@@ -52,7 +52,7 @@ def test_biblatex_entry_exact() -> None:
         "  eprinttype = {arxiv}\n"
         "}\n"
     )
-    assert notes == ["<input>: info[BIB004] aggregator fields without a BibTeX field dropped: JCR"]
+    assert notes == ["<input>: info[BIB004] aggregator field 'JCR' has no BibTeX field; dropped"]
 
 
 def test_biblatex_reads_back() -> None:

@@ -366,3 +366,80 @@ def test_long_values_parsed_span_by_span_equal_the_whole_parse() -> None:
     for value in values:
         assert len(value) > latex._SPAN_MIN
         assert latex.parse(value) == latex._parse_whole(value)
+
+
+def test_tex_logos_read_as_their_names() -> None:
+    value = r"\TeX, \LaTeX{}, \LaTeXe, \BibTeX, \XeTeX, \LuaTeX, \AmS, \METAFONT, \MF\ and \MP"
+    assert latex.parse(value) == (
+        Text("TeX, LaTeX, LaTeX2e, BibTeX, XeTeX, LuaTeX, AMS, METAFONT, METAFONT and METAPOST"),
+    )
+    assert latex.unknown_commands(value) == ()
+    refs, notes = read_text("@book{k, title = {The {\\TeX}book}, publisher = {\\AmS}}")
+    assert (refs[0].title, refs[0].publisher, notes) == ((Text("The TeXbook"),), "AMS", [])
+
+
+def test_font_commands_keep_their_text() -> None:
+    # pylatexenc knows \texttt and \mbox take an argument but has no text for them: it dropped
+    # the argument with the command.
+    assert latex.parse(r"\texttt{grep} in a \mbox{box}, {\tt tt}\relax\/ and \vphantom{x}.") == (
+        Text("grep in a box, tt and ."),
+    )
+
+
+def test_unknown_commands_are_kept_as_written_and_reported() -> None:
+    refs, notes = read_text(
+        "@article{k,\n"
+        "  title = {The \\foo{bar} of \\Dash\\ and \\noopsort{a}Z},\n"
+        "  journal = {\\aap},\n"
+        "  booktitle = {\\bibcyr{Влияние}},\n"
+        "  note = {see \\citeauthor{x} and \\foo},\n"
+        "  url = {http://x.org/\\y},\n"
+        "}\n"
+    )
+    ref = refs[0]
+    assert ref.title == (
+        Text("The "),
+        NoCase((Text("\\foo{bar}"),)),
+        Text(" of "),
+        NoCase((Text("\\Dash"),)),
+        Text(" and "),
+        NoCase((Text("\\noopsort{a}"),)),
+        Text("Z"),
+    )
+    assert ref.note == "see \\citeauthor{x} and \\foo"
+    # a field of only a command with no text stays a journal macro, in extra (BIB112); the
+    # booktitle of an article stays a field as it was
+    assert ref.container_title == ()
+    assert ref.extra == {"bibtex": {"journal": "\\aap", "booktitle": "\\bibcyr{Влияние}"}}
+    assert notes == [
+        "t.bib:1: warning[BIB112] journal '\\\\aap' is only LaTeX commands with no text; "
+        "kept as written",
+        "t.bib:1: warning[BIB113] unknown LaTeX command \\foo in title; kept as written",
+        "t.bib:1: warning[BIB113] unknown LaTeX command \\Dash in title; kept as written",
+        "t.bib:1: warning[BIB113] unknown LaTeX command \\noopsort in title; kept as written",
+        "t.bib:1: warning[BIB113] unknown LaTeX command \\citeauthor in note; kept as written",
+        "t.bib:1: warning[BIB113] unknown LaTeX command \\foo in note; kept as written",
+    ]
+    log = DiagnosticLog()
+    list(bibtex.read(io.BytesIO(b"@misc{m, title={\\foo}}"), "m.bib", log))
+    assert [(d.code, d.location.record, d.location.field) for d in log] == [
+        ("BIB112", "m", "title")
+    ]
+
+
+def test_an_unknown_command_with_an_argument_is_kept_in_the_model() -> None:
+    refs, notes = read_text("@book{k, title = {\\bibcyr{Влияние}}}")
+    assert refs[0].title == (NoCase((Text("\\bibcyr{Влияние}"),)),)
+    assert notes == [
+        "t.bib:1: warning[BIB113] unknown LaTeX command \\bibcyr in title; kept as written"
+    ]
+
+
+def test_unknown_commands_in_rich_text_round_trip_as_written() -> None:
+    source = "@article{k, title = {The \\foo{bar} of \\Dash\\ and {\\aap}}, journal = {J}}"
+    refs, _ = read_text(source)
+    text = write(refs)
+    assert "  title = {The {\\foo{bar}} of {\\Dash} and {\\aap}},\n" in text
+    again, notes = read_text(text)
+    assert again[0].title == refs[0].title
+    assert len(notes) == 3 and all("BIB113" in note for note in notes)

@@ -69,18 +69,18 @@ BIBTEX_COUNTS = {
         1,
         0,
         2,
-        5,
-        {"MRK001": 1, "MRK003": 1, "BIB002": 2, "BIB004": 2, "AGG001": 1},
+        18,
+        {"MRK001": 1, "MRK003": 1, "BIB002": 2, "BIB004": 15, "AGG001": 1},
     ),
-    "part-2.jsonl": (3, 3, 0, 0, 0, 7, {"MRK001": 1, "BIB002": 3, "BIB004": 3}),
-    "part-3.jsonl": (2, 2, 0, 0, 0, 4, {"BIB002": 2, "BIB004": 2}),
+    "part-2.jsonl": (3, 3, 0, 0, 0, 26, {"MRK001": 1, "BIB002": 3, "BIB004": 22}),
+    "part-3.jsonl": (2, 2, 0, 0, 0, 16, {"BIB002": 2, "BIB004": 14}),
 }
 
 SCRIPT_STDOUT = """\
-in/part-1.jsonl -> out/part-1.bib: read 2, wrote 2, skipped 1 (2 warnings, 5 notes)
-in/part-2.jsonl -> out/part-2.bib: read 3, wrote 3, skipped 0 (7 notes)
-in/part-3.jsonl -> out/part-3.bib: read 2, wrote 2, skipped 0 (4 notes)
-total: 3 shards, read 7, wrote 7, skipped 1 (2 warnings, 16 notes); 0 failed
+in/part-1.jsonl -> out/part-1.bib: read 2, wrote 2, skipped 1 (2 warnings, 18 notes)
+in/part-2.jsonl -> out/part-2.bib: read 3, wrote 3, skipped 0 (26 notes)
+in/part-3.jsonl -> out/part-3.bib: read 2, wrote 2, skipped 0 (16 notes)
+total: 3 shards, read 7, wrote 7, skipped 1 (2 warnings, 60 notes); 0 failed
 """
 
 SCRIPT_STDERR = """\
@@ -297,10 +297,10 @@ def test_example_on_a_running_scheduler_exits_2_when_a_shard_fails(shards_dir: P
         run = run_script(shards_dir, "--scheduler", cluster.scheduler_address)
     assert run.returncode == 2, run.stderr
     expected = SCRIPT_STDOUT.replace(
-        "total: 3 shards, read 7, wrote 7, skipped 1 (2 warnings, 16 notes); 0 failed\n",
+        "total: 3 shards, read 7, wrote 7, skipped 1 (2 warnings, 60 notes); 0 failed\n",
         "in/part-4.dat -> out/part-4.bib: read 0, wrote 0, skipped 0 (1 error); "
         "not written: the input could not be read\n"
-        "total: 4 shards, read 7, wrote 7, skipped 1 (1 error, 2 warnings, 16 notes); 1 failed\n",
+        "total: 4 shards, read 7, wrote 7, skipped 1 (1 error, 2 warnings, 60 notes); 1 failed\n",
     )
     assert run.stdout == absolute(expected, shards_dir)
     assert ours(run.stderr, shards_dir) == absolute(

@@ -301,3 +301,46 @@ def test_keys_fold_letters_unicode_does_not_decompose() -> None:
         "strasse",
         "",
     ]
+
+
+def test_bibtex_reports_each_dropped_foreign_field() -> None:
+    ref = Reference(
+        id="x",
+        type="book",
+        title=(Text("T"),),
+        extra={"aggregator": {"JCR": 1, "CAS": "x"}, "medline": {"DP": "2020"}},
+    )
+    log = DiagnosticLog()
+    bibtex.write([ref], io.StringIO(), log, WriteOptions())
+    assert [(d.code, d.location.record, d.location.field, d.message) for d in log] == [
+        ("BIB004", "x", "CAS", "aggregator field 'CAS' has no BibTeX field; dropped"),
+        ("BIB004", "x", "JCR", "aggregator field 'JCR' has no BibTeX field; dropped"),
+        ("BIB004", "x", "DP", "medline field 'DP' has no BibTeX field; dropped"),
+    ]
+
+
+def test_bibtex_writes_raw_tex_back_unless_it_runs_commands() -> None:
+    ref = Reference(
+        id="x",
+        type="book",
+        title=(
+            Text("The "),
+            NoCase((Text("\\foo "),)),
+            Text("book "),
+            NoCase((Text("\\openout"),)),
+            Text(" "),
+            NoCase((Text("\\a b"),)),  # not a span the reader makes: `\a` is an accent
+        ),
+    )
+    text, notes = write(bibtex.write, [ref])
+    assert (
+        "  title = {The {\\foo }book {\\textbackslash{}openout} {\\textbackslash{}a b}}\n" in text
+    )
+    assert notes == [
+        "<input>: warning[BIB005] TeX command '\\\\openout' with the command \\openout written as text"
+    ]
+    csl, _ = write(csljson.write, [ref])
+    assert json.loads(csl)[0]["title"] == (
+        'The <span class="nocase">\\foo </span>book <span class="nocase">\\openout</span> '
+        '<span class="nocase">\\a b</span>'
+    )

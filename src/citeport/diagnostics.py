@@ -124,7 +124,7 @@ CODES: dict[str, Code] = {
     "BIB005": Code(
         Severity.WARNING,
         Action.CHANGED,
-        "math that could break the document or run commands; as text",
+        "math or raw TeX that could break the document or run commands; as text",
     ),
     "BIB003": Code(
         Severity.INFO,
@@ -184,6 +184,11 @@ CODES: dict[str, Code] = {
         Severity.WARNING,
         Action.CHANGED,
         "field is only LaTeX commands with no text (a journal macro); kept as written in extra",
+    ),
+    "BIB113": Code(
+        Severity.WARNING,
+        Action.CHANGED,
+        "LaTeX command unknown (no text for it); kept in the value as written, as raw TeX",
     ),
     "RIS001": Code(Severity.INFO, Action.DROPPED, "field not expressible in RIS; dropped"),
     "RIS009": Code(

@@ -12,8 +12,14 @@
 | `$...$`, `\\(...\\)`                                  | `Math`, keeping its TeX source         |
 | `\\url{u}`, `\\href{u}{text}`                         | the URL, the text                      |
 | `%` (BibTeX does not treat it as a comment)        | `%`                                    |
+| `\\TeX`, `\\LaTeX`, `\\BibTeX`, `\\MF` (`LOGOS`)      | the logo's name ("TeX", "METAFONT")    |
+| `\\texttt{x}`, `\\mbox{x}`                           | the text `x` (no style for the font)   |
+| `\\tt`, `\\relax`, `\\vphantom{x}` (`_NO_TEXT`)      | nothing                                |
+| `\\aap`, `\\noopsort{x}` (a command nobody knows)    | a raw span: `NoCase` of its source     |
 
-Unknown commands are dropped and their arguments kept (pylatexenc's rule).
+A command neither pylatexenc's latex2text nor this module knows is kept as it was written, with
+the brace groups right after it, in a raw span (`raw_tex`), and named by `unknown_commands` so
+the reader can report it: pylatexenc would drop it (and `\\texttt`'s argument with it).
 
 `render` writes a rich-text tree as a BibTeX field value (without the outer braces):
 
@@ -37,7 +43,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latex2text import get_default_latex_context_db as get_text_context_db
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 from pylatexenc.latexwalker import (
     LatexCharsNode,
@@ -51,7 +58,7 @@ from pylatexenc.latexwalker import (
 )
 
 from ..richtext import Inline, Math, NoCase, RichText, Style, Styled, Text, concat
-from .tex import unsafe
+from .tex import unsafe as unsafe_tex
 
 _ASCII_SPECIAL: dict[str, str] = {
     "\\": r"\textbackslash{}",
@@ -246,14 +253,16 @@ class _Writer:
                     self.out.append(escape(node.text, self.ascii_only, self.unknown))
                     self.first_word = False
             elif type(node) is Math:
-                reason = unsafe(node.tex)
+                reason = unsafe_tex(node.tex)
                 if reason is not None:  # written as text, so it cannot break or run anything
-                    self.unsafe.append(reason)
+                    self.unsafe.append(f"math with {reason}")
                     self.out.append(escape(f"${node.tex}$", self.ascii_only, self.unknown))
                 else:
                     self.out.append(f"{{${node.tex}$}}" if protect else f"${node.tex}$")
                 self.first_word = False
             elif type(node) is NoCase:
+                if self.raw(node):
+                    continue
                 self.out.append("{")
                 self.nodes(node.children, False)
                 self.out.append("}")
@@ -261,6 +270,26 @@ class _Writer:
                 self.out.append(_STYLE_COMMANDS[node.style] + "{")
                 self.nodes(node.children, False)
                 self.out.append("}")
+
+    def raw(self, node: NoCase) -> bool:
+        """Write a raw TeX span (`raw_tex`) back as it was read, when it is safe to.
+
+        Only a span that `parse` reads back as itself is raw (a `NoCase` of "\\a b" from
+        another format is text: `\\a` is an accent). A span whose TeX could break the document
+        or run commands is left to be written as text (escaped), and the reason noted.
+        """
+        tex = raw_tex(node)
+        if tex is None or parse(tex) != (node,):
+            return False
+        reason = unsafe_tex(tex)
+        if reason is not None:
+            self.unsafe.append(f"TeX command {tex.strip()!r} with {reason}")
+            return False
+        if self.ascii_only and not tex.isascii():
+            tex = escape_non_ascii(tex, self.unknown)
+        self.out.append("{" + tex + "}")
+        self.first_word = False
+        return True
 
     def protected_text(self, value: str) -> None:
         """Write text with one brace group around each run of words that need protection."""
@@ -299,18 +328,19 @@ def render(
     *,
     protect_case: bool = False,
     ascii_only: bool = True,
-    unsafe_math: list[str] | None = None,
+    unsafe: list[str] | None = None,
 ) -> tuple[str, set[str]]:
     """Render rich text as a BibTeX value; returns it and the characters kept as UTF-8.
 
-    Math whose TeX could break the document or run commands (`tex.unsafe`) is written as
-    escaped text instead; the reason for each is added to `unsafe_math` for the caller to
-    report.
+    Raw TeX spans (`raw_tex`: commands `parse` did not know) are written back as they were
+    read, in their brace group. Math or a raw span whose TeX could break the document or run
+    commands (`tex.unsafe`) is written as escaped text instead; what and why ("math with an
+    unescaped '%'") is added to `unsafe` for the caller to report.
     """
     writer = _Writer(protect_case, ascii_only)
     writer.nodes(rich, protect_case)
-    if unsafe_math is not None:
-        unsafe_math.extend(writer.unsafe)
+    if unsafe is not None:
+        unsafe.extend(writer.unsafe)
     return "".join(writer.out), writer.unknown
 
 
@@ -348,7 +378,63 @@ _DECLARATION_STYLE: dict[str, Style] = {
     "sc": "smallcaps",
     "scshape": "smallcaps",
 }
-_TO_TEXT = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+#: TeX logos, read as their names. pylatexenc's latex2text has no text for any of them (it reads
+#: `The {\\TeX}book` as "The book"), so they are added to its macro table (`_TEXT_CONTEXT`).
+#: The names are the logos' plain-text forms (the hologo package's PDF strings): ASCII, so the
+#: classic writer writes them as they are.
+LOGOS: dict[str, str] = {
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "LaTeXTeX": "(La)TeX",
+    "AllTeX": "(La)TeX", "BibTeX": "BibTeX", "SliTeX": "SliTeX", "SLiTeX": "SLiTeX",
+    "AmS": "AMS", "AMS": "AMS", "AmSTeX": "AMS-TeX", "AmSLaTeX": "AMS-LaTeX",
+    "METAFONT": "METAFONT", "MF": "METAFONT", "METAPOST": "METAPOST", "MP": "METAPOST",
+    "MetaPost": "MetaPost",
+    "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX",
+    "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX", "ConTeXt": "ConTeXt", "eTeX": "e-TeX",
+    "PiCTeX": "PiCTeX", "LyX": "LyX", "KOMAScript": "KOMA-Script", "MiKTeX": "MiKTeX",
+    "NTS": "NTS", "ExTeX": "ExTeX", "plainTeX": "plain TeX", "iniTeX": "iniTeX",
+}  # fmt: skip
+#: Kernel text symbols pylatexenc's latex2text reads as nothing (`\\thinspace` as a space, like
+#: pylatexenc's `\\,`).
+_KERNEL_SYMBOLS: dict[str, str] = {
+    "slash": "/", "S": "\u00a7", "P": "\u00b6", "copyright": "\u00a9", "ddag": "\u2021",
+    "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
+    "textbraceleft": "{", "textbraceright": "}", "space": " ", "nobreakspace": "\u00a0",
+    "thinspace": " ",
+}  # fmt: skip
+#: Commands that change only the font, spacing, kerning or line breaking: they have no text and
+#: no rich-text style, so they are read as nothing (their argument, if any, as its text:
+#: `_ARGUMENT_AS_TEXT`). The declarations with a style are in `_DECLARATION_STYLE`.
+_NO_TEXT = frozenset(
+    """
+    / @ relax protect ignorespaces unskip nobreak allowbreak noindent hfill hfil break
+    phantom hphantom vphantom strut null leavevmode
+    tt rm sf upshape mdseries slshape normalfont ttfamily sffamily rmfamily
+    tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge
+    """.split()
+)
+#: Commands whose one argument is text in another font or box: the text is kept. pylatexenc's
+#: parser knows some of them take an argument but latex2text has no text for them, so it
+#: dropped the argument too (`\\texttt{grep}` read as nothing).
+_ARGUMENT_AS_TEXT = frozenset("texttt textsf textup textmd textnormal mbox hbox".split())
+
+_TRAILING_SPACE = re.compile(r"\s+$")
+#: pylatexenc's latex2text macro table with the logos and symbols above; a command it does not
+#: know (`_UNKNOWN`) is kept as its LaTeX source, as `parse` keeps it (pylatexenc drops it).
+_UNKNOWN = MacroTextSpec(
+    "", simplify_repl=lambda node: _TRAILING_SPACE.sub(" ", node.latex_verbatim())
+)
+_TEXT_CONTEXT = get_text_context_db()
+_TEXT_CONTEXT.add_context_category(
+    "citeport",
+    macros=[MacroTextSpec(name, text) for name, text in {**LOGOS, **_KERNEL_SYMBOLS}.items()],
+    prepend=True,
+)
+_TEXT_CONTEXT.set_unknown_macro_spec(_UNKNOWN)
+_TO_TEXT = LatexNodes2Text(
+    latex_context=_TEXT_CONTEXT, math_mode="verbatim", strict_latex_spaces=True
+)
+#: What a raw TeX span (`raw_tex`) starts with: a command.
+_RAW_START = re.compile(r"\\(?:[A-Za-z@]+|[^A-Za-z@\s])")
 
 
 @lru_cache(maxsize=1)
@@ -357,23 +443,100 @@ def _latex_context() -> object:
     return get_default_latex_context_db()
 
 
-@lru_cache(maxsize=16384)
+def raw_tex(node: Inline) -> str | None:
+    """The TeX source of a raw span `parse` made for an unknown command, or None.
+
+    A command that neither pylatexenc nor this module knows (`\\aap`, `\\noopsort{1973b}`) is
+    kept as it was written, with the brace groups right after it (its likely arguments), in a
+    case-protected span holding only that source: `NoCase((Text("\\\\noopsort{1973b}"),))`.
+    Plain-text targets show the command; the BibTeX writers write it back as it was.
+    """
+    if type(node) is not NoCase or len(node.children) != 1:
+        return None
+    child = node.children[0]
+    if type(child) is not Text or not _RAW_START.match(child.text):
+        return None
+    return child.text
+
+
+def raw_spans(rich: RichText) -> list[str]:
+    """The TeX source of each raw span (`raw_tex`) in a tree, in order."""
+    out: list[str] = []
+    for node in rich:
+        tex = raw_tex(node)
+        if tex is not None:
+            out.append(tex)
+        elif type(node) is NoCase or type(node) is Styled:
+            out.extend(raw_spans(node.children))
+    return out
+
+
+def without_raw(rich: RichText) -> RichText:
+    """Rich text with the raw TeX spans (`raw_tex`) left out: only what was read as text."""
+    out: list[Inline] = []
+    for node in rich:
+        if raw_tex(node) is not None:
+            continue
+        if type(node) is NoCase:
+            if children := without_raw(node.children):
+                out.append(NoCase(children))
+        elif type(node) is Styled:
+            if children := without_raw(node.children):
+                out.append(Styled(node.style, children))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
 def parse(value: str) -> RichText:
     """Parse a BibTeX field value (LaTeX, without its outer braces) into rich text.
 
     A brace group that does not start with a command is case-protected (`NoCase`); a group
-    that starts with one (`{\\"u}`, `{\\ss}`) is a special character, as in BibTeX. Never raises:
-    pylatexenc's tolerant mode reads unbalanced input as well as it can. Cached: names and
-    journal titles repeat a great deal across a library.
+    that starts with one (`{\\"u}`, `{\\ss}`) is a special character, as in BibTeX. TeX logos
+    read as their names (`\\TeX` as "TeX"); a command nobody knows is kept as its source in a
+    raw span (`raw_tex`; `unknown_commands` names them). Never raises: pylatexenc's tolerant
+    mode reads unbalanced input as well as it can. Cached: names and journal titles repeat a
+    great deal across a library.
     """
+    return _read(value)[0]
+
+
+def unknown_commands(value: str) -> tuple[str, ...]:
+    """The commands of a value `parse` does not know and keeps as raw TeX, each once, in order.
+
+    Names without the backslash (`("aap", "noopsort")`); commands inside math are not counted.
+    A value whose commands are all known is not parsed (names are looked up first).
+    """
+    if "\\" not in value or all(_known_name(name) for name in _COMMAND_NAME.findall(value)):
+        return ()
+    return _read(value)[1]
+
+
+_COMMAND_NAME = re.compile(r"\\([A-Za-z@]+|.)", re.DOTALL)
+
+
+def _known_name(name: str) -> bool:
+    return (
+        name in _OWN_COMMANDS
+        or name in _STYLE_OF
+        or name in _DECLARATION_STYLE
+        or not _text_unknown(name)
+    )
+
+
+@lru_cache(maxsize=16384)
+def _read(value: str) -> tuple[RichText, tuple[str, ...]]:
     if not _LATEX_SYNTAX.search(value):
-        return (Text(value),) if value else ()
+        return ((Text(value),) if value else ()), ()
     if not _COMMANDS_OR_GROUPS.search(value):
         # Only ligatures, ties and percent signs: no need for the parser (much faster).
-        return (Text(_LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)),)
+        return (Text(_LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)),), ()
+    unknown: list[str] = []
     if len(value) > _SPAN_MIN and not _DECLARATION.search(value):
-        return _parse_spans(value)
-    return _parse_whole(value)
+        rich = _parse_spans(value, unknown)
+    else:
+        rich = _parse_whole(value, unknown)
+    return rich, tuple(dict.fromkeys(unknown))
 
 
 #: Values longer than this are parsed span by span (`_parse_spans`): pylatexenc reads text one
@@ -389,7 +552,7 @@ _SPECIAL = re.compile(r"[\\{}$]")
 _CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
 
 
-def _parse_spans(value: str) -> RichText:
+def _parse_spans(value: str, unknown: list[str]) -> RichText:
     """Parse a long value as plain runs and the LaTeX spans between them.
 
     A span starts at `\\`, `{`, `}` or `$` and runs to the first white space outside braces and
@@ -413,7 +576,7 @@ def _parse_spans(value: str) -> RichText:
         if word_start > pos:
             out.append(Text(_ligatures(value[pos:word_start])))
         end = _span_end(value, start)
-        out.extend(_parse_whole(value[word_start:end]))
+        out.extend(_parse_whole(value[word_start:end], unknown))
         pos = end
     return concat(out)
 
@@ -449,7 +612,8 @@ def _ligatures(text: str) -> str:
     return _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], text) if text else text
 
 
-def _parse_whole(value: str) -> RichText:
+def _parse_whole(value: str, unknown: list[str] | None = None) -> RichText:
+    """Parse a value with pylatexenc; the unknown commands are added to `unknown`."""
     # BibTeX has no comments inside values: a bare % is a percent sign.
     value = _UNESCAPED_PERCENT.sub(r"\\%", value)
     try:
@@ -459,11 +623,11 @@ def _parse_whole(value: str) -> RichText:
     except Exception:  # pylatexenc's tolerant mode still raises on a few inputs
         return (Text(value),)
     out: list[Inline] = []
-    _nodes(nodes or [], out, top=True)
+    _nodes(nodes or [], out, top=True, unknown=[] if unknown is None else unknown)
     return concat(out)
 
 
-def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool) -> None:
+def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool, unknown: list[str]) -> None:
     index = 0
     while index < len(nodes):
         node = nodes[index]
@@ -478,7 +642,7 @@ def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool) -> None:
             else:
                 out.append(Text(node.latex_verbatim()))
         elif isinstance(node, LatexGroupNode):
-            _group(node, out, top)
+            _group(node, out, top, unknown)
         elif isinstance(node, LatexMacroNode):
             name = node.macroname
             if (
@@ -489,34 +653,85 @@ def _nodes(nodes: list[LatexNode], out: list[Inline], top: bool) -> None:
             ):
                 # A command pylatexenc does not know takes no argument: take the group after it.
                 inner: list[Inline] = []
-                _nodes(_arg_nodes(nodes[index]), inner, top=False)
+                _nodes(_arg_nodes(nodes[index]), inner, top=False, unknown=unknown)
                 out.append(Styled(_STYLE_OF[name], concat(inner)))
                 index += 1
                 continue
             if name in _DECLARATION_STYLE:
                 rest: list[Inline] = []
-                _nodes(nodes[index:], rest, top=False)
+                _nodes(nodes[index:], rest, top=False, unknown=unknown)
                 out.append(Styled(_DECLARATION_STYLE[name], concat(rest)))
                 return
-            _macro(node, out)
+            if not _known(node):
+                index = _raw(node, nodes, index, out, unknown)
+                continue
+            _macro(node, out, unknown)
         else:
-            out.append(Text(_node_text(node)))
+            out.append(Text(_node_text(node, unknown)))
 
 
-def _node_text(node: LatexNode) -> str:
-    """pylatexenc's Unicode for one node; its LaTeX source when pylatexenc fails on it."""
+def _known(node: LatexMacroNode) -> bool:
+    """Whether `parse` knows what a command means (else it is kept as raw TeX)."""
+    return _known_name(node.macroname)
+
+
+@lru_cache(maxsize=4096)
+def _text_unknown(name: str) -> bool:
+    """Whether pylatexenc's latex2text (with `LOGOS`) has no text for a command."""
+    return _TEXT_CONTEXT.get_macro_spec(name) is _UNKNOWN
+
+
+def _raw(
+    node: LatexMacroNode, nodes: list[LatexNode], index: int, out: list[Inline], unknown: list[str]
+) -> int:
+    """Keep an unknown command as its source, with the brace groups right after it (its likely
+    arguments), in a raw span (`raw_tex`); returns the index of the next node."""
+    unknown.append(node.macroname)
+    source = [node.latex_verbatim()]
+    while index < len(nodes) and isinstance(nodes[index], LatexGroupNode):
+        source.append(nodes[index].latex_verbatim())
+        index += 1
+    tex = "".join(source)
+    stripped = tex.rstrip()
+    # The space a control word ends with is not text (TeX skips it); one is kept in the span.
+    out.append(NoCase((Text(stripped + " " if stripped != tex else stripped),)))
+    return index
+
+
+def _node_text(node: LatexNode, unknown: list[str]) -> str:
+    """pylatexenc's Unicode for one node; its LaTeX source when pylatexenc fails on it.
+
+    Commands pylatexenc does not know inside it (`\\footnote{\\aap}`) are kept as their
+    source (`_UNKNOWN`) and added to `unknown`.
+    """
+    if not isinstance(node, LatexCharsNode):
+        _unknown_inside(node, unknown)
     try:
         return str(_TO_TEXT.nodelist_to_text([node]))
     except Exception:  # e.g. \href with one argument: IndexError inside pylatexenc
         return str(node.latex_verbatim())
 
 
-def _group(node: LatexGroupNode, out: list[Inline], top: bool) -> None:
+def _unknown_inside(node: LatexNode, unknown: list[str]) -> None:
+    children: list[LatexNode] = []
+    if isinstance(node, LatexMacroNode):
+        children = _macro_args(node)
+    elif isinstance(node, LatexMathNode):
+        return
+    else:
+        children = [n for n in getattr(node, "nodelist", None) or [] if n is not None]
+    for child in children:
+        if isinstance(child, LatexMacroNode) and _text_unknown(child.macroname):
+            unknown.append(child.macroname)
+        _unknown_inside(child, unknown)
+
+
+def _group(node: LatexGroupNode, out: list[Inline], top: bool, unknown: list[str]) -> None:
     children = [n for n in node.nodelist or [] if n is not None]
     if not children:
         return
     inner: list[Inline] = []
-    _nodes(children, inner, top=False)
+    _nodes(children, inner, top=False, unknown=unknown)
     merged = concat(inner)
     if not top or isinstance(children[0], LatexMacroNode):
         out.extend(merged)  # a special character, or a group inside a protected one
@@ -526,23 +741,32 @@ def _group(node: LatexGroupNode, out: list[Inline], top: bool) -> None:
         out.append(NoCase(merged))
 
 
-def _macro(node: LatexMacroNode, out: list[Inline]) -> None:
+#: Commands `_macro` reads itself (pylatexenc's latex2text may not know them).
+_OWN_COMMANDS = frozenset(
+    {"url", "nolinkurl", "href", "(", ")", *_SYMBOL_COMMANDS, *_NO_TEXT, *_ARGUMENT_AS_TEXT}
+)
+
+
+def _macro(node: LatexMacroNode, out: list[Inline], unknown: list[str]) -> None:
     name = node.macroname
     args = _macro_args(node)
     if name in _STYLE_OF and args:
         inner: list[Inline] = []
-        _nodes(_arg_nodes(args[-1]), inner, top=False)
+        _nodes(_arg_nodes(args[-1]), inner, top=False, unknown=unknown)
         out.append(Styled(_STYLE_OF[name], concat(inner)))
     elif name in ("url", "nolinkurl") and args:
         out.append(Text("".join(n.latex_verbatim() for n in _arg_nodes(args[-1]))))
     elif name == "href" and len(args) >= 2:
-        _nodes(_arg_nodes(args[-1]), out, top=False)
-    elif name in ("(", ")"):
+        _nodes(_arg_nodes(args[-1]), out, top=False, unknown=unknown)
+    elif name in _ARGUMENT_AS_TEXT:
+        if args:
+            _nodes(_arg_nodes(args[-1]), out, top=False, unknown=unknown)
+    elif name in _NO_TEXT or name in ("(", ")"):
         return
     elif name in _SYMBOL_COMMANDS:
         out.append(Text(_SYMBOL_COMMANDS[name]))
     else:
-        out.append(Text(_node_text(node)))
+        out.append(Text(_node_text(node, unknown)))
 
 
 def _macro_args(node: LatexMacroNode) -> list[LatexNode]:

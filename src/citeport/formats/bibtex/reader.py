@@ -27,9 +27,12 @@ What it handles, and how:
   when it differs (see `mapping.py`).
 - bibtexparser's own log records about failed blocks are filtered out while this reader parses
   (a `logging.Filter` that looks at a context variable; no logger is switched off).
-- Values: LaTeX to Unicode rich text (`citeport.markup.latex.parse`); names "First von Last",
-  "von Last, First", "von Last, Jr, First"; `{Braced Name}` is a literal name; `and others`
-  is kept as the "et al." intent in `extra["bibtex"]["@others"]`.
+- Values: LaTeX to Unicode rich text (`citeport.markup.latex.parse`); TeX logos read as their
+  names (`\\TeX` as "TeX"). A LaTeX command the parser does not know is kept in the value as
+  written (a raw TeX span, which the BibTeX writers write back) and reported per field and
+  command (BIB113). Names "First von Last", "von Last, First", "von Last, Jr, First";
+  `{Braced Name}` is a literal name; `and others` is kept as the "et al." intent in
+  `extra["bibtex"]["@others"]`.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import IO, Any
@@ -96,6 +99,9 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"^\s*(\d{1,4})\s*$")
 _COMMAND = re.compile(r"\\(?:[A-Za-z@]+|.)")
 _WORDS_OUTSIDE_COMMANDS = re.compile(r"\w")
+_BARE_COMMAND = re.compile(r"\\[A-Za-z@]+\s*")
+#: Mapped fields that are not LaTeX text: verbatim (url, doi) or entry keys (crossref, xdata).
+_NOT_LATEX = frozenset(("url", "doi", "crossref", "xdata"))
 
 #: Fields mapped to typed slots (everything else goes to extra["bibtex"]). `day` and `date` go
 #: to both: the classic writer writes `year` and `month` only, and gives them back from extra.
@@ -738,18 +744,21 @@ def _same_text(one: str, other: str) -> bool:
     return _text(one) == _text(other)
 
 
-def _unreadable(fields: dict[str, str], used: set[str]) -> list[str]:
-    """Mapped fields whose value is only commands the LaTeX reader has no text for (`\\aap`,
-    `{\\MTeX}`): the model would get an empty value, so they are kept as written instead."""
-    return [
-        name
-        for name, value in fields.items()
-        if "\\" in value
-        and name in used
-        and name not in ("url", "doi")
-        and not _WORDS_OUTSIDE_COMMANDS.search(_COMMAND.sub("", value))
-        and not _text(value)
-    ]
+def _unreadable(fields: dict[str, str], used: Set[str]) -> list[str]:
+    """Mapped fields whose value is only commands with no text and no argument (`\\aap`,
+    `{\\MTeX}`, a journal macro): the model would get only a raw command (or nothing), so
+    they are kept as written in extra instead. An unknown command with an argument
+    (`\\bibcyr{...}`) stays in the value as raw TeX (BIB113)."""
+    return [name for name, value in fields.items()
+            if "\\" in value and name in used and name not in ("url", "doi")
+            and not _WORDS_OUTSIDE_COMMANDS.search(_COMMAND.sub("", value))
+            and _no_text(latex.parse(_squash(value)))]  # fmt: skip
+
+
+def _no_text(rich: RichText) -> bool:
+    return not _squash(plain(latex.without_raw(rich))) and all(
+        _BARE_COMMAND.fullmatch(tex) for tex in latex.raw_spans(rich)
+    )
 
 
 def _simple_date(value: str | None) -> Date | None:
@@ -777,7 +786,9 @@ def _reference(
         extra["@type"] = entry_type
     elif BIBTEX_TYPES.get(kind.csl, ("misc",))[0] != entry_type:
         extra["@type"] = entry_type
-    get = fields.get
+    # Fields of only commands with no text stay as written in extra (BIB112), not in the model.
+    unreadable = _unreadable(fields, _MAPPED)
+    get = {k: v for k, v in fields.items() if k not in unreadable}.get if unreadable else fields.get
     others: list[str] = []
 
     title = _rich(get("title", ""))
@@ -811,10 +822,15 @@ def _reference(
         for name in publisher_fields:
             if name != publisher_name and get(name):
                 used.discard(name)  # a second publisher-like field stays in extra
-    for name in _unreadable(fields, used):
+    for name in (name for name in unreadable if name in used):
         used.discard(name)
         message = f"{name} {fields[name]!r} is only LaTeX commands with no text; kept as written"
         log.report("BIB112", message, Location(source, line, key, name))
+    for name, value in fields.items():
+        if "\\" in value and name in used and name not in _NOT_LATEX:
+            for command in latex.unknown_commands(_squash(value)):
+                message = f"unknown LaTeX command \\{command} in {name}; kept as written"
+                log.report("BIB113", message, Location(source, line, key, name))
     for name, value in fields.items():
         if name not in used:
             extra[name] = value

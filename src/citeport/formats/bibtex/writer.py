@@ -21,8 +21,10 @@ Values are written in braces with every special character escaped, so bibtexpars
 BibTeX) read back exactly the value the model holds. The classic writer spells non-ASCII text
 in LaTeX unless `WriteOptions.unicode` is set; the biblatex writer writes UTF-8. A character
 with no LaTeX spelling is kept as UTF-8 and reported (BIB001). `extra` of other origins (the
-aggregator's bookkeeping) is never written; fields the model holds that a dialect has no field
-for are reported (BIB002).
+aggregator's bookkeeping) is never written, and each of its fields is reported (BIB004); fields
+the model holds that a dialect has no field for are reported (BIB002). A raw TeX span the reader
+kept for a command it did not know (`latex.raw_tex`) is written back as it was read, unless it
+could break the document or run commands (BIB005: then it is written as text).
 """
 
 from __future__ import annotations
@@ -132,12 +134,12 @@ def entry(
         if value:
             unsafe: list[str] = []
             rendered, missing = latex.render(
-                value, protect_case=protect, ascii_only=ascii_only, unsafe_math=unsafe
+                value, protect_case=protect, ascii_only=ascii_only, unsafe=unsafe
             )
             unknown.update(missing)
             fields.append((name, rendered))
-            for reason in unsafe:
-                note("BIB005", f"math with {reason} written as text", name)
+            for what in unsafe:
+                note("BIB005", f"{what} written as text", name)
 
     def people(name: str, value: tuple[Name, ...]) -> None:
         for person in value:
@@ -250,9 +252,9 @@ def entry(
     rich("abstract", ref.abstract)
     _kept_fields(ref, fields, ascii_only, unknown, log, dialect)
     for namespace, foreign in ref.extra.items():
-        if namespace != "bibtex" and foreign:
-            names_ = ", ".join(sorted(map(str, foreign)))
-            note("BIB004", f"{namespace} fields without a BibTeX field dropped: {names_}", "extra")
+        if namespace != "bibtex":
+            for name in sorted(map(str, foreign)):
+                note("BIB004", f"{namespace} field {name!r} has no BibTeX field; dropped", name)
     _dropped(ref, log)
     if unknown:
         log.report(
