@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -276,26 +277,44 @@ def test_user_table_json_and_csv_override_both(tmp_path: pytest.TempPathFactory)
     assert len(notes) == 1 and "warning[IEEE003] cannot read" in notes[0]
 
 
-def test_other_style_through_the_same_path(tmp_path: pytest.TempPathFactory) -> None:
-    from dataclasses import dataclass
+MINI_STYLE = (
+    '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+    "<info><title>Mini</title><id>mini</id>{category}"
+    "<updated>2024-01-01T00:00:00+00:00</updated></info>"
+    '<citation><layout><text variable="title"/></layout></citation>'
+    '<bibliography><layout><names variable="author"><name/></names>'
+    '<text variable="title" prefix=". "/></layout></bibliography></style>'
+)
 
-    @dataclass(frozen=True)
-    class Options(WriteOptions):  # the lead adds `style` to WriteOptions
-        style: str = ""
 
-    style = tmp_path / "mini.csl"  # type: ignore[operator]
-    style.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        "<info><title>Mini</title><id>mini</id><updated>2024-01-01T00:00:00+00:00</updated>"
-        '</info><citation><layout><text variable="title"/></layout></citation>'
-        '<bibliography><layout><names variable="author"><name/></names>'
-        '<text variable="title" prefix=". "/></layout></bibliography></style>',
-        encoding="utf-8",
-    )
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("", "[1] Xiao-Ming Wang. A study\n"),  # a style that does not say: numbered
+        ('<category citation-format="numeric"/>', "[1] Xiao-Ming Wang. A study\n"),
+        ('<category citation-format="author-date"/>', "Xiao-Ming Wang. A study\n"),
+        ('<category citation-format="note"/>', "Xiao-Ming Wang. A study\n"),
+    ],
+)
+def test_other_style_through_the_same_path(tmp_path: Path, category: str, expected: str) -> None:
+    style = tmp_path / "mini.csl"
+    style.write_text(MINI_STYLE.format(category=category), encoding="utf-8")
     people = (Name(given="Xiao-ming", family="Wang"),)
-    out, notes = text(article(author=people), options=Options(style=str(style)))
-    assert out == "[1] Xiao-Ming Wang. A study\n" and notes == []
-    out, notes = text(article(), options=Options(style=str(tmp_path / "missing.csl")))  # type: ignore[operator]
+    out, notes = text(article(author=people), options=WriteOptions(style=str(style)))
+    assert out == expected and notes == []
+    html = io.StringIO()
+    log = DiagnosticLog()
+    ieee.write_html([article(author=people)], html, log, WriteOptions(style=str(style)))
+    label = '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">'
+    body = "Xiao-Ming Wang. A study"
+    entry = f"{label}{body}</div>" if expected.startswith("[1]") else body
+    assert html.getvalue() == (
+        f'<div class="csl-bib-body">\n  <div class="csl-entry">{entry}</div>\n</div>\n'
+    )
+
+
+def test_a_missing_style_is_one_error(tmp_path: Path) -> None:
+    out, notes = text(article(), options=WriteOptions(style=str(tmp_path / "missing.csl")))
     assert out == "" and len(notes) == 1 and "error[IEEE004]" in notes[0]
 
 

@@ -47,6 +47,7 @@ from .render import (
     Settings,
     StyleError,
     Target,
+    is_numeric,
     load_style,
     md_escape,
     render_one,
@@ -76,6 +77,7 @@ class _Context:
     settings: Settings | None
     problems: tuple[tuple[str, str, str], ...]  # (code, message, where) reported once
     fast: bool = False  # the fast path (`fast.py`) may stand in for citeproc-py
+    numbered: bool = True  # entries get a "[n]" label (a numeric style)
 
 
 @lru_cache(maxsize=8)
@@ -90,7 +92,8 @@ def _context(
     except StyleError as exc:
         problems.append(("IEEE004", f"{exc}; nothing rendered", style_name))
         return _Context(None, None, tuple(problems))
-    return _Context(style, settings_for(style, abbreviations), tuple(problems), use_fast)
+    settings = settings_for(style, abbreviations)
+    return _Context(style, settings, tuple(problems), use_fast, is_numeric(style))
 
 
 def _context_for(options: WriteOptions) -> _Context:
@@ -105,8 +108,13 @@ def _start(log: DiagnosticLog, options: WriteOptions) -> None:
         log.report(code, message, Location(where))
 
 
-def _renderer(target: Target) -> Callable[[Reference, DiagnosticLog, WriteOptions], str | None]:
-    def render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | None:
+#: What a renderer gives the entry functions: the entry without its label, and whether the
+#: style numbers its entries.
+Entry = tuple[str, bool]
+
+
+def _renderer(target: Target) -> Callable[[Reference, DiagnosticLog, WriteOptions], Entry | None]:
+    def render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> Entry | None:
         """The entry without its label, or None when it could not be rendered (reported)."""
         context = _context_for(options)
         if context.style is None or context.settings is None:
@@ -121,24 +129,28 @@ def _renderer(target: Target) -> Callable[[Reference, DiagnosticLog, WriteOption
             return None
         for message in caught:
             log.report("IEEE002", f"citeproc-py: {message}", where)
-        return body
+        return body, context.numbered
 
     return render
 
 
-def _text_entry(body: str, key: str, number: int) -> str:
-    return f"[{number}] {body}\n"
+def _text_entry(entry: Entry, key: str, number: int) -> str:
+    body, numbered = entry
+    return f"[{number}] {body}\n" if numbered else f"{body}\n"
 
 
-def _html_entry(body: str, key: str, number: int) -> str:
+def _html_entry(entry: Entry, key: str, number: int) -> str:
+    body, numbered = entry
+    if not numbered:
+        return f'  <div class="csl-entry">{body}</div>\n'
     return (
         f'  <div class="csl-entry"><div class="csl-left-margin">[{number}]</div>'
         f'<div class="csl-right-inline">{body}</div></div>\n'
     )
 
 
-def _latex_entry(body: str, key: str, number: int) -> str:
-    return f"\\bibitem{{{key}}}\n{body}\n"
+def _latex_entry(entry: Entry, key: str, number: int) -> str:
+    return f"\\bibitem{{{key}}}\n{entry[0]}\n"
 
 
 def _latex_begin(count: int) -> str:
@@ -146,8 +158,9 @@ def _latex_begin(count: int) -> str:
     return f"\\begin{{thebibliography}}{{{widest}}}\n"
 
 
-def _markdown_entry(body: str, key: str, number: int) -> str:
-    return md_escape(f"[{number}]") + f" {body}\n"
+def _markdown_entry(entry: Entry, key: str, number: int) -> str:
+    body, numbered = entry
+    return md_escape(f"[{number}]") + f" {body}\n" if numbered else f"{body}\n"
 
 
 TEXT_RECORDS = RecordWriter(_renderer(TEXT), _text_entry, start=_start)
@@ -163,7 +176,7 @@ HTML_RECORDS = RecordWriter(
 _render_latex_ascii, _render_latex_utf8 = _renderer(LATEX), _renderer(LATEX_UTF8)
 
 
-def _render_latex(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | None:
+def _render_latex(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> Entry | None:
     render = _render_latex_utf8 if options.unicode else _render_latex_ascii
     return render(ref, log, options)
 

@@ -119,6 +119,17 @@ def is_ieee(style: CitationStylesStyle) -> bool:
     return title is not None and "IEEE" in (title.text or "")
 
 
+#: `<category citation-format="...">` values of styles whose entries carry no "[n]" label.
+_UNNUMBERED_FORMATS = frozenset(("author-date", "author", "note"))
+
+
+def is_numeric(style: CitationStylesStyle) -> bool:
+    """Whether entries get a "[n]" label: not for author-date, author and note styles (by
+    their `cs:category`); a numeric or label style, or one that does not say, keeps it."""
+    category = style.root.find(".//cs:info/cs:category[@citation-format]", style.root.nsmap)
+    return category is None or category.get("citation-format") not in _UNNUMBERED_FORMATS
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """What the output is: citeproc-py's formatter and how data text is written for it.
