@@ -202,7 +202,8 @@ def build_pairs(args: argparse.Namespace, paths: dict[str, Path]) -> list[Pair]:
                     "ieee",
                     out["txt"],
                     "csljson",
-                    ["--style", str(IEEE_CSL)],
+                    # pandoc abbreviates no journal name: neither does citeport here
+                    ["--style", str(IEEE_CSL), "--full-journal-names"],
                 ),
             },
             notes={"citation-js": "not timed (IEEE through citation-js needs citeproc-js)"},
