@@ -8,9 +8,11 @@ import re
 import subprocess
 from typing import Any
 
+import orjson
 import pytest
 
 import citeport
+import citeport.keys
 from citeport import Date, DiagnosticLog, Math, Name, NoCase, Styled, Text, WriteOptions
 from citeport.formats import csljson
 from citeport.markup import csl
@@ -317,3 +319,86 @@ def test_dois_are_read_bare(given: str, note: str | None) -> None:
     out = io.StringIO()
     citeport.write(refs, out, "bibtex")
     assert "doi = {10.1/X}" in out.getvalue() and "doi.org" not in out.getvalue()
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out `step` bytes a read, so items are cut at every offset."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data, self._pos, self._step = data, 0, step
+
+    def read(self, size: int = -1) -> bytes:
+        out = self._data[self._pos : self._pos + self._step]
+        self._pos += len(out)
+        return out
+
+
+def test_items_are_split_the_same_whole_or_cut_at_any_offset() -> None:
+    deep = b'{"id": "deep", "x": ' + b"[" * 12 + b'"]}"' + b"]" * 12 + b"}"  # past the C matcher
+    data = (
+        b'[\n{"id": "a", "title": "q\\"]}{[\\\\", "issued": {"date-parts": [[2020, 1]]}},\n'
+        + deep
+        + b',\n 7, "s]", \n{"id": "c\\\\"}\n]'
+    )
+    expected = [
+        (2, b'{"id": "a", "title": "q\\"]}{[\\\\", "issued": {"date-parts": [[2020, 1]]}}', False),
+        (3, deep, False),
+        (4, b"7", True),
+        (4, b'"s]"', True),
+        (5, b'{"id": "c\\\\"}', False),
+    ]
+    assert list(csljson._pieces(data, _Trickle(b"", 1))) == expected
+    for step in (1, 2, 3, 7, 50):
+        assert list(csljson._pieces(b"", _Trickle(data, step))) == expected, step
+
+
+def _expected_output(refs: list[Any]) -> str:
+    """The writer's output made the plain way: each item built with its key, then dumped."""
+    keys = citeport.keys.CitationKeys()
+    texts = []
+    for ref in refs:
+        text = orjson.dumps(csljson.to_csl(ref, keys.assign(ref)), option=orjson.OPT_INDENT_2)
+        texts.append("\n  " + text.decode().replace("\n", "\n  "))
+    return "[" + ",".join(texts) + ("\n]\n" if texts else "]\n")
+
+
+def test_items_rendered_before_their_key_is_known_come_out_as_if_rendered_with_it() -> None:
+    same = {"type": "book", "title": "Same", "author": [{"family": "Doe"}], "issued": 2001}
+    data = [
+        {"id": "doe2001same", **same},  # its own key
+        {"id": "doe2001same", **same},  # a duplicate: doe2001samea, source-id added
+        {"id": "has space", **same},  # no valid key of its own: doe2001same is taken too
+        {"id": "ref", "citation-key": "doe2001same", "type": "book"},  # gets its id: no source-id
+        {"id": "k1", "citation-key": "doe2001samea", "type": "book"},  # its key is taken
+        {"id": "k2", "type": "book", "custom": {"source-id": "old", "n": 1}},
+        {"id": "k2", "type": "book", "custom": {"source-id": "old", "n": 1}},
+        {"id": "k3", "type": "book", "title": "\u0000key\u0000", "note": "\u0000key\u0000"},
+        {"id": "k3", "type": "book", "note": "x", "custom": {"f": 1.5, "deep": [[None, True]]}},
+    ]
+    refs, _ = read(json.dumps(data).encode())
+    out = write(refs)
+    assert out == _expected_output(refs)
+    items = json.loads(out)
+    assert [i["id"] for i in items] == [
+        "doe2001same",
+        "doe2001samea",
+        "doe2001sameb",
+        "ref",
+        "refa",
+        "k2",
+        "refb",
+        "k3",
+        "refc",
+    ]
+    assert [i.get("custom") for i in items] == [
+        None,
+        {"source-id": "doe2001same"},
+        {"source-id": "has space"},
+        None,
+        {"source-id": "k1"},
+        {"source-id": "old", "n": 1},
+        {"source-id": "old", "n": 1},  # the input's own source-id wins, as before
+        None,
+        {"source-id": "k3", "f": 1.5, "deep": [[None, True]]},
+    ]
+    assert items[7]["title"] == items[7]["note"] == "\u0000key\u0000"

@@ -6,9 +6,11 @@ HTML subset (`markup.csl`).
 
 Reader. Input is a JSON array of items, a single item, or JSON lines (one item a line). Items are
 split off the byte stream one at a time and parsed one at a time, so the parsed records of a
-large array are never all in memory, and each item's first line is known for diagnostics. The
-splitting is linear in the input, however long a line or a string; a UTF-16 input is decoded
-(`CSL111`).
+large array are never all in memory, and each item's first line is known for diagnostics. An
+item that is whole in the buffer is matched in one call of a compiled pattern (strings skipped
+whole, brackets paired, up to 8 levels); one cut off by the end of a read, deeper or unbalanced
+is followed bracket by bracket. The splitting is linear in the input, however long a line or a
+string; a UTF-16 input is decoded (`CSL111`).
 
 | CSL-JSON                                   | model                                           |
 |--------------------------------------------|-------------------------------------------------|
@@ -36,12 +38,16 @@ or 17, 31 April) is dropped from the date, reported (`CSL109`) and its date-part
 reading goes on with the next item. Inside an array each value that is not an object (a number,
 a string, stray text between two commas) is one skipped item: `[1, 2, 3]` is three. An id given
 to an earlier item is reported (`CSL112`) and both items are kept (the writers give each its
-own key); the ids seen are remembered as 8-byte digests.
+own key); the ids seen are remembered as 64-bit digests in a `keys.DigestSet` (13-27 bytes an
+item).
 
 Writer. `id` is the citation key (what pandoc and Zotero cite by) and `citation-key` repeats it;
 the reader's own id, when it differs, goes under `custom` as `source-id`, and so do the fields of
 `extra` (except the CSL variables kept in `extra["csl"]`, which are written as variables). The
-output is one JSON array written item by item, so it streams; keys come in a fixed order.
+output is one JSON array written item by item, so it streams; keys come in a fixed order. Each
+item's text is made where it is rendered (in a worker with `-j`) with a stand-in for its key, for
+the key it most likely gets (`keys.preferred_key`); the key is put in when the items are written
+in order, and an item whose key turns out otherwise (a duplicate) is made again.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ import orjson
 from ..dates import parse_iso
 from ..diagnostics import DiagnosticLog, Location
 from ..ids import normalise_doi
+from ..keys import DigestSet, preferred_key
 from ..markup import csl
 from ..model import CSL_VARIABLES, ITEM_TYPES, Date, Name, Provenance, Reference
 from ..names import parse_name
@@ -174,22 +181,66 @@ def _parts(ref: Reference, render_rich: Any = csl.render) -> _Parts:
     return item, custom, ref.id
 
 
-def _item(parts: _Parts, key: str) -> dict[str, Any]:
+def _item(parts: _Parts, key: str, likely: str | None = None) -> dict[str, Any]:
+    """The item with id `key`; `custom.source-id` is there when the reader's id differs from
+    `likely` (by default the key itself)."""
     variables, extra_custom, source_id = parts
     item: dict[str, Any] = {"id": key, **variables, "citation-key": key}
-    custom = {"source-id": source_id} if source_id != key else {}
+    custom = {"source-id": source_id} if source_id != (key if likely is None else likely) else {}
     custom.update(extra_custom)
     if custom:
         item["custom"] = custom
     return item
 
 
-def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> _Parts:
-    return _parts(ref)
+#: Stands for the citation key in the text `_render` makes (`"\u0000key\u0000"` in JSON); the
+#: key is known only in `_dump`, in input order.
+KEY = "\x00key\x00"
+_KEY_JSON = orjson.dumps(KEY).decode()
+#: Members `_item` puts around the variables: with one of them among the variables the text
+#: cannot be taken apart again, and the parts go to `_dump` as they are.
+_FRAME = frozenset(("id", "citation-key", "custom"))
+
+#: What `_render` hands `_dump`: the item's text with `KEY` for its key, the key that text was
+#: made for (its `custom.source-id` is there when the reader's id differs from it), and the
+#: reader's id; or the item's parts, when its text could not be re-keyed.
+_Payload = tuple[str, str, str] | _Parts
 
 
-def _dump(parts: _Parts, key: str, number: int) -> str:
-    text = orjson.dumps(_item(parts, key), option=orjson.OPT_INDENT_2).decode()
+def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> _Payload:
+    """The item's JSON text with `KEY` for its key, made for the key the item most likely gets.
+
+    That is its own key when it is valid (`keys.CitationKeys` keeps it unless an earlier item
+    took it), else its generated one; `_dump` puts the key in, and renders the item again only
+    when the key given out differs (a duplicate), since `custom.source-id` depends on it.
+    """
+    parts = _parts(ref)
+    variables, extra_custom, source_id = parts
+    if _FRAME.isdisjoint(variables) and "source-id" not in extra_custom:
+        likely = preferred_key(ref)
+        text = _text(_item(parts, KEY, likely))
+        if text.count(_KEY_JSON) == 2:  # the key's two places, and no value that looks like it
+            return text, likely, source_id
+    return parts
+
+
+def _dump(payload: _Payload, key: str, number: int) -> str:
+    text, likely, source_id = payload
+    if not isinstance(text, str):  # the parts, as `_render` found them
+        return _text(_item(payload, key))  # type: ignore[arg-type]
+    if key != likely:  # another custom.source-id: take the text apart and make it again
+        variables = orjson.loads(text)
+        custom = variables.pop("custom", {})
+        del variables["id"], variables["citation-key"]
+        if source_id != likely:
+            del custom["source-id"]
+        return _text(_item((variables, custom, source_id), key))
+    return text.replace(_KEY_JSON, orjson.dumps(key).decode())
+
+
+def _text(item: dict[str, Any]) -> str:
+    """An item as it stands in the output array: indented by 2 under the array."""
+    text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode()
     return "\n  " + text.replace("\n", "\n  ")
 
 
@@ -239,6 +290,26 @@ _STRUCT = re.compile(rb'["\[\]{}]')
 #: A value between commas inside an array (strings taken whole, commas and all).
 _SEGMENT = re.compile(rb'(?:"(?:[^"\\]|\\.)*+"?|[^,"])++', re.DOTALL)
 _CHUNK = 1 << 16
+
+
+def _nested(depth: int) -> re.Pattern[bytes]:
+    """A JSON object or array nested at most `depth` deep, matched whole in C.
+
+    Brackets pair as the splitter pairs them (any opener with any closer) and strings are
+    skipped whole, as `_pieces` skips them; quantifiers are possessive, so a value deeper than
+    `depth`, cut off, or unbalanced fails after one pass (the splitter then reads it itself).
+    """
+    other = rb'[^"\[\]{}]*+'
+    string = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+    value = rb"[\[{]" + other + rb"(?:" + string + other + rb")*+[\]}]"
+    for _ in range(depth - 1):
+        inner = rb"(?:" + string + rb"|" + value + rb")"
+        value = rb"[\[{]" + other + rb"(?:" + inner + other + rb")*+[\]}]"
+    return re.compile(value, re.DOTALL)
+
+
+#: An item of a few levels (CSL's deepest is date-parts: item, date, date-parts, one date).
+_VALUE = _nested(8)
 #: CSL's seasons written as months: 13-16 and 21-24 are spring, summer, autumn, winter.
 SEASON_MONTHS = {
     13: "Spring",
@@ -323,7 +394,7 @@ def _items(
 ) -> Iterator[Reference]:
     """Parse each piece and map it; `array` says the pieces are the items of one array."""
     index = 0
-    seen: set[bytes] = set()  # digests of the ids read so far
+    seen = DigestSet()  # 64-bit digests of the ids read so far
     for line, data, junk in pieces:
         where = Location(source, line)
         if junk:
@@ -358,13 +429,12 @@ def _items(
             continue
         ref = from_csl(obj, pointer, Location(source, line), log, index)
         digest = blake2b(ref.id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        if digest in seen:
+        if not seen.add(int.from_bytes(digest, "little")):
             log.report(
                 "CSL112",
                 f"{pointer or '/'}: id {ref.id!r} is used by an earlier item; both kept",
                 Location(source, line, ref.id, "id"),
             )
-        seen.add(digest)
         yield ref
 
 
@@ -479,7 +549,12 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
             outer, pos = 1, cur
         elif char in b"[{":
             yield from junk(at)
-            start, depth = at, 1
+            whole = _VALUE.match(buf, at)
+            if whole is not None:  # the common case: the item is in the buffer, found in C
+                cur = pos = whole.end()
+                yield line_at(at), bytes(buf[at:cur]), False
+            else:  # cut off by the end of the buffer, deeper, or unbalanced: bracket by bracket
+                start, depth = at, 1
         elif char == b"]" and outer == 1:
             yield from junk(at)
             outer, pos = 2, cur
