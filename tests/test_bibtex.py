@@ -443,3 +443,78 @@ def test_unknown_commands_in_rich_text_round_trip_as_written() -> None:
     again, notes = read_text(text)
     assert again[0].title == refs[0].title
     assert len(notes) == 3 and all("BIB113" in note for note in notes)
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek (as a pipe): the reader reads it whole."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+_STREAMED = (
+    b'@string{jr = "Journal of Tests"}\n'
+    b"@book{parent1, title = {Parent One}, publisher = {P}, year = 2001}\n"
+    b"@inbook{child1, crossref = {parent1}, title = {Child One}}\n"
+    b"@inbook{child2, crossref =\n   {parent2}, title = {Child Two}, journal = jr}\n"
+    b"@article{open, title = {Open\n"
+    b"@article{late, title = {Caf\xe9}, note = {x\x01y}}\n"
+    b"@book{parent2, title = {Parent Two}, year = 2002}\n"
+    b"@article{child1, title = {Again}}\n"
+    b"@misc{orphan, crossref = {nowhere}}\n"
+)
+
+
+def _diagnostics(log: DiagnosticLog) -> list[tuple[str, int | None, str | None, str]]:
+    return [(d.code, d.location.line, d.location.record, d.message) for d in log]
+
+
+def test_blocks_of_any_size_read_as_the_whole_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from citeport.formats.bibtex import reader
+
+    whole = DiagnosticLog()
+    expected = [_fields(r) for r in bibtex.read(_Pipe(_STREAMED), "s.bib", whole)]
+    assert [(d.code, d.location.line, d.location.record) for d in whole] == [
+        ("BIB105", 7, None),
+        ("BIB110", 7, None),
+        ("BIB101", 6, None),
+        ("BIB102", 9, "child1"),
+        ("BIB106", 10, "orphan"),
+    ]
+    assert [r["id"] for r in expected] == ["parent1", "child1", "late", "parent2", "child2",
+                                           "orphan"]  # fmt: skip
+    late = next(r for r in expected if r["id"] == "late")
+    assert plain(late["title"]) == "Café" and late["note"] == "xy"
+    child2 = next(r for r in expected if r["id"] == "child2")
+    assert child2["issued"] == Date(parts=((2002,),))
+    assert plain(child2["container_title"]) == "Journal of Tests"
+    for size in (1, 7, 40, 1 << 20):
+        monkeypatch.setattr(reader, "BLOCK_BYTES", size)
+        log = DiagnosticLog()
+        refs = [_fields(r) for r in bibtex.read(io.BytesIO(_STREAMED), "s.bib", log)]
+        assert refs == expected, size
+        assert _diagnostics(log) == _diagnostics(whole), size
+
+
+def test_scan_finds_parent_keys_cut_across_blocks() -> None:
+    from citeport.formats.bibtex.reader import _Scan
+
+    scan = _Scan()
+    for block in ("@a{x, crossref =\n", "  {par\n", "ent}, xdata = {p2, p3}}\n", "@b{y, Xdata\n"):
+        scan.add(block)
+    scan.add("=\n")
+    scan.add('"last"}\n')
+    scan.add("@c{z, title = {open\n")
+    scan.finish()
+    assert scan.wanted == {"par\nent", "p2", "p3", "last"}
+    assert scan.lines == 7
+    # the depth after each line: 1 2 0 1 1 0 2; the lowest from a line on
+    assert [scan.floor(n) for n in range(7)] == [0, 0, 0, 0, 0, 0, 2]

@@ -14,9 +14,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citeport import DiagnosticLog, WriteOptions, convert
 from citeport.formats import bibtex
+from citeport.markup import latex
 from citeport.model import Date, Name, Reference
 from citeport.richtext import Math, NoCase, Styled, Text
 
@@ -208,3 +211,34 @@ def test_biber_accepts_the_example(tmp_path: Path) -> None:
         "WARN - Datamodel: Entry 'sps2026advance' (in.bib): Missing mandatory field 'author'"
     ]
     assert parsed.count("@ARTICLE{") == 7
+
+
+def _escape_chars_loop(value: str, table: dict[str, str]) -> str:
+    """The per-character loop `latex._escape_chars` ran on the whole value before its fast path."""
+    pieces: list[str] = []
+    for char in value:
+        piece = table.get(char, char)
+        if pieces and pieces[-1][-1] + piece[0] in latex._LIGATURE_PAIRS:
+            pieces.append("{}")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+_SPECIALS = "".join(sorted(set(latex._ESCAPES) | set(latex._PAIR_CHARS)))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    value=st.text(alphabet=st.sampled_from(_SPECIALS) | st.characters(), max_size=60),
+    typography=st.booleans(),
+)
+def test_escape_chars_fast_path_gives_the_loop_output(value: str, typography: bool) -> None:
+    table = latex._TYPOGRAPHY if typography else latex._ESCAPES
+    assert latex._escape_chars(value, table) == _escape_chars_loop(value, table)
+
+
+def test_escape_chars_keeps_ligatures_apart_across_runs() -> None:
+    assert latex._escape_chars("a--b ''c'' ?`x --", latex._ESCAPES) == (
+        "a-{}-b '{}'c'{}' ?{}`x -{}-"
+    )
+    assert latex._escape_chars("1\u20132 \u201cq\u201d 50%", latex._ESCAPES) == "1--2 ``q'' 50\\%"

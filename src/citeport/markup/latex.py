@@ -82,6 +82,19 @@ _ESCAPES = {**_ASCII_SPECIAL, **_TYPOGRAPHY}
 _NEEDS_ESCAPE = re.compile(r"[\\{}&%$#_~^\u2013\u2014\u201c\u201d\u00a0]|--|''|``|[?!]`")
 _LIGATURE_PAIRS = frozenset(("--", "''", "``", "?`", "!`"))
 _NEEDS_TYPOGRAPHY = re.compile(r"[\u2013\u2014\u201c\u201d\u00a0]")
+#: The two tables' keys, made once (`_escape_chars` is called for every value written).
+_TABLE_KEYS = {id(_ESCAPES): frozenset(_ESCAPES), id(_TYPOGRAPHY): frozenset(_TYPOGRAPHY)}
+
+
+#: Characters that can form a ligature pair (see `_LIGATURE_PAIRS`).
+_PAIR_CHARS = "-'`?!"
+
+
+@lru_cache(maxsize=16)
+def _special_runs(keys: frozenset[str]) -> re.Pattern[str]:
+    """Runs of characters that `_escape_run` may change: those in a table or in a pair."""
+    chars = sorted(keys | set(_PAIR_CHARS))
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
 
 
 def _escape_chars(value: str, table: dict[str, str]) -> str:
@@ -89,8 +102,17 @@ def _escape_chars(value: str, table: dict[str, str]) -> str:
 
     Two hyphens (or quotes) in a row, written or spelled, would read back as a dash (or a
     typographic quote), and `?` or `!` before a backquote as `¿` or `¡`: an empty group goes
-    between them (`-{}-`).
+    between them (`-{}-`). Only runs of characters in the table or in `_PAIR_CHARS` can change
+    (any other character maps to itself and forms no pair), so only those go through the loop.
     """
+    keys = _TABLE_KEYS.get(id(table))
+    if keys is None:
+        keys = frozenset(table)
+    return _special_runs(keys).sub(lambda m: _escape_run(m.group(), table), value)
+
+
+def _escape_run(value: str, table: dict[str, str]) -> str:
+    """`_escape_chars` on one run of characters, one character at a time."""
     pieces: list[str] = []
     for char in value:
         piece = table.get(char, char)

@@ -9,10 +9,13 @@ What it handles, and how:
   lines starting with `@` outside braces (or at a line that starts a new `@type{key,` entry
   inside an unclosed one that is plausibly over: see `chunks`), and each chunk is parsed on its
   own. Line numbers are the file's.
-  `@string` macros stay in effect for later chunks. The decoded text is held (the encoding
-  fallback needs it); the parsed entries are not: each is yielded and forgotten, except the
-  entries some `crossref`/`xdata` names (found by a quick scan first) and children waiting for
-  a parent that comes later.
+  A seekable UTF-8/Windows-1252 file is read twice in blocks of about `BLOCK_BYTES` cut at
+  line feeds, never whole: a first pass (`_Scan`) settles the encoding (BIB105, BIB110) and
+  keeps only the keys some `crossref`/`xdata` names and the brace-depth floors the cutting
+  needs; the second decodes, cuts and parses block by block. A pipe or UTF-16 text is read
+  and decoded whole first. `@string` macros stay in effect for later chunks. Parsed entries
+  are yielded and forgotten, except the entries some `crossref`/`xdata` names and children
+  waiting for a parent that comes later; duplicate keys are found by 64-bit key digests.
 - `@string` macros, `#` concatenation, month macros; `@preamble` is reported (BIB109) and not
   kept; `@comment` and text between entries are ignored.
 - `crossref` and `xdata` inheritance with biblatex's field rules; a missing parent is BIB106.
@@ -40,9 +43,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Set
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
+from hashlib import blake2b
 from typing import IO, Any
 
 from bibtexparser.entrypoint import parse_string
@@ -57,6 +63,7 @@ from bibtexparser.model import (
 
 from ...dates import parse_iso
 from ...diagnostics import DiagnosticLog, Location
+from ...keys import DigestSet
 from ...markup import latex
 from ...model import Date, Name, Provenance, Reference
 from ...richtext import Inline, RichText, Text, concat, plain
@@ -82,6 +89,11 @@ _MONTH_MACROS = {abbr: name.split()[0].capitalize() for abbr, name in zip(MONTHS
 _ENTRY_START = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(]")
 _STRONG_START = re.compile(r"@[A-Za-z]+[ \t]*\{[ \t]*[^\s,={}\"#%'()]+[ \t]*,")
 _PARENT_REF = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]?\s*([^}\"]+)", re.IGNORECASE)
+#: A `crossref`/`xdata` value that the end of the text read so far may cut short.
+_PARENT_TAIL = re.compile(r"\b(?:crossref|xdata)\s*(?:=\s*[{\"]?\s*[^}\"]*)?\Z", re.IGNORECASE)
+#: The reader reads its input in blocks of about this many bytes (cut at a line end).
+BLOCK_BYTES = 1 << 20
+_UTF8_BOM = b"\xef\xbb\xbf"
 _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _URL_COMMAND = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
 _VERBATIM_ESCAPE = re.compile(r"\\([_%&#$~{}])")
@@ -186,9 +198,13 @@ def _decode(data: bytes, source: str, log: DiagnosticLog) -> str:
         log.report(
             "BIB105", "input is not valid UTF-8; read as Windows-1252", Location(source, line)
         )
-        # Windows-1252 leaves five bytes undefined: those are read as Latin-1 (C1 controls).
-        text = data.decode("cp1252", "surrogateescape")
-        return _UNDEFINED_CP1252.sub(lambda m: chr(ord(m.group()) - 0xDC00), text)
+        return _cp1252(data)
+
+
+def _cp1252(data: bytes) -> str:
+    # Windows-1252 leaves five bytes undefined: those are read as Latin-1 (C1 controls).
+    text = data.decode("cp1252", "surrogateescape")
+    return _UNDEFINED_CP1252.sub(lambda m: chr(ord(m.group()) - 0xDC00), text)
 
 
 def chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -203,51 +219,197 @@ def chunks(text: str) -> Iterator[tuple[int, str]]:
     that starts a line inside a braced value is given as `QUOTED_AT` (bibtexparser would end
     the entry there); `read` turns it back into `@`.
     """
-    lines = text.splitlines(keepends=True)
-    protect = QUOTED_AT not in text
-    changes = [_brace_change(line) for line in lines]
-    # never_below[i]: the lowest running depth after line i or any later line (from the start).
-    never_below = [0] * (len(lines) + 1)
-    running = sum(changes)
-    lowest = running
-    never_below[len(lines)] = running
-    for number in range(len(lines) - 1, -1, -1):
-        lowest = min(lowest, running)
-        never_below[number] = lowest
-        running -= changes[number]
+    scan = _Scan()
+    scan.add(text)
+    scan.finish()
+    return _cut([text], scan)
+
+
+class _Scan:
+    """What cutting and reading need to know about the whole text before the first entry.
+
+    Fed the text block by block (each ending at a line end), it keeps only: whether the text
+    holds `QUOTED_AT`, the keys some `crossref`/`xdata` names, and the lowest brace depth the
+    text reaches after each line onwards, as the steps of that (rising) function: the lines
+    whose depth no later line goes down to, and their depths.
+    """
+
+    def __init__(self) -> None:
+        self.quoted_at = False
+        self.wanted: set[str] = set()
+        self.lines = 0
+        self.depth = 0
+        self.positions = array("q")  # line numbers, rising
+        self.depths = array("q")  # the depth after each of those lines, rising
+        self._tail = ""  # a crossref/xdata value that may go on in the next block
+
+    def add(self, text: str) -> None:
+        """Scan the next block of text."""
+        self.quoted_at = self.quoted_at or QUOTED_AT in text
+        self._parents(self._tail + text, final=False)
+        positions, depths = self.positions, self.depths
+        number, depth = self.lines, self.depth
+        for line in text.splitlines(keepends=True):
+            depth += _brace_change(line)
+            while depths and depths[-1] >= depth:
+                depths.pop()
+                positions.pop()
+            positions.append(number)
+            depths.append(depth)
+            number += 1
+        self.lines, self.depth = number, depth
+
+    def finish(self) -> None:
+        """The text is over: a value left open ends with it."""
+        self._parents(self._tail, final=True)
+        self._tail = ""
+
+    def _parents(self, text: str, final: bool) -> None:
+        size = len(text)
+        for match in _PARENT_REF.finditer(text):
+            if match.end() == size and not final:
+                break  # may go on in the next block: scanned again with it (`_tail`)
+            self.wanted.update(
+                key.strip().lower() for key in match.group(1).split(",") if key.strip()
+            )
+        tail = None if final else _PARENT_TAIL.search(text)
+        self._tail = text[tail.start() :] if tail else ""
+
+    def floor(self, number: int) -> int:
+        """The lowest depth the text reaches after line `number` or any later line."""
+        return self.depths[bisect_left(self.positions, number)]
+
+
+def _cut(blocks: Iterable[str], scan: _Scan) -> Iterator[tuple[int, str]]:
+    """`chunks` over the text given block by block (each ending at a line end)."""
+    protect = not scan.quoted_at
+    current: list[str] = []
     start = 0
+    number = 0
     depth = 0  # within the current chunk
     running = 0  # from the start of the text
     last = ""  # the last non-blank line of the current chunk
-    for number, line in enumerate(lines):
-        stripped = line.lstrip()
-        if (
-            number > start
-            and stripped.startswith("@")
-            and (
-                (depth <= 0 and _ENTRY_START.match(stripped))
-                or (
-                    _STRONG_START.match(line)
-                    and (
-                        (depth == 1 and last.endswith(("}", "},")))
-                        or never_below[number] > running - depth
+    for block in blocks:
+        for line in block.splitlines(keepends=True):
+            change = _brace_change(line)
+            stripped = line.lstrip()
+            kept = line
+            if (
+                number > start
+                and stripped.startswith("@")
+                and (
+                    (depth <= 0 and _ENTRY_START.match(stripped))
+                    or (
+                        _STRONG_START.match(line)
+                        and (
+                            (depth == 1 and last.endswith(("}", "},")))
+                            or scan.floor(number) > running - depth
+                        )
                     )
                 )
+            ):
+                yield start, "".join(current)
+                current = []
+                start = number
+                depth = 0
+            elif depth >= 2 and stripped.startswith("@") and protect:
+                # Inside a braced value: bibtexparser would end the entry at any `@` that
+                # starts a line; the reader gives the `@` back (`_expand`).
+                kept = line.replace("@", QUOTED_AT, 1)
+            current.append(kept)
+            depth += change
+            running += change
+            if stripped.strip(_WHITE):
+                last = line.rstrip(_WHITE)
+            number += 1
+    if current:
+        yield start, "".join(current)
+
+
+def _stream_blocks(
+    stream: IO[bytes], source: str, log: DiagnosticLog
+) -> tuple[_Scan, Iterator[str]] | None:
+    """The scan of a seekable UTF-8 or Windows-1252 stream, and its decoded text block by block.
+
+    The diagnostics are `decode`'s, with the same lines: the first block that is not UTF-8
+    makes the whole stream Windows-1252 (BIB105; it is scanned again), and the first control
+    character is reported once (BIB110) before any entry is read. None, with the stream where
+    it was, for a stream that cannot seek or that holds UTF-16 text.
+    """
+    seekable = getattr(stream, "seekable", None)
+    if seekable is None or not seekable():
+        return None
+    origin = stream.tell()
+    head = b""
+    while len(head) < 200:
+        more = stream.read(200 - len(head))
+        if not more:
+            break
+        head += more
+    stream.seek(origin)
+    if head.startswith(_UTF8_BOM):
+        origin += len(_UTF8_BOM)
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        return None
+    encoding = "utf-8"
+    while True:
+        scan = _Scan()
+        control: tuple[int, str] | None = None
+        lines = 0  # line feeds before the block
+        try:
+            for data in _byte_blocks(stream, origin):
+                text = data.decode("utf-8") if encoding == "utf-8" else _cp1252(data)
+                found = _CONTROL.search(text)
+                if found is not None:
+                    if control is None:
+                        control = lines + text.count("\n", 0, found.start()) + 1, found.group()
+                    text = _CONTROL.sub("", text)
+                scan.add(text)
+                lines += data.count(b"\n")
+        except UnicodeDecodeError as exc:
+            line = lines + exc.object.count(b"\n", 0, exc.start) + 1
+            log.report(
+                "BIB105", "input is not valid UTF-8; read as Windows-1252", Location(source, line)
             )
-        ):
-            yield start, "".join(lines[start:number])
-            start = number
-            depth = 0
-        elif depth >= 2 and stripped.startswith("@") and protect:
-            # Inside a braced value: bibtexparser would end the entry at any `@` that starts
-            # a line; the reader gives the `@` back (`_expand`).
-            lines[number] = line.replace("@", QUOTED_AT, 1)
-        depth += changes[number]
-        running += changes[number]
-        if stripped.strip(_WHITE):
-            last = line.rstrip(_WHITE)
-    if start < len(lines):
-        yield start, "".join(lines[start:])
+            encoding = "cp1252"
+            continue
+        break
+    scan.finish()
+    if control is not None:
+        line, char = control
+        message = f"control characters (such as U+{ord(char):04X}) removed from the input"
+        log.report("BIB110", message, Location(source, line))
+    return scan, _text_blocks(stream, origin, encoding)
+
+
+def _text_blocks(stream: IO[bytes], origin: int, encoding: str) -> Iterator[str]:
+    """The stream's text from `origin`, block by block, control characters removed."""
+    for data in _byte_blocks(stream, origin):
+        text = data.decode("utf-8") if encoding == "utf-8" else _cp1252(data)
+        yield _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def _byte_blocks(stream: IO[bytes], origin: int) -> Iterator[bytes]:
+    """The stream's bytes from `origin` in blocks of about `BLOCK_BYTES`, cut after a line feed.
+
+    A line feed byte is a line end in UTF-8 and Windows-1252 alike (never part of another
+    character), so each block decodes on its own and starts a line.
+    """
+    stream.seek(origin)
+    pending: list[bytes] = []
+    while True:
+        data = stream.read(BLOCK_BYTES)
+        if not data:
+            break
+        end = data.rfind(b"\n") + 1
+        if not end:
+            pending.append(data)
+            continue
+        pending.append(data[:end])
+        yield b"".join(pending)
+        pending = [data[end:]] if end < len(data) else []
+    if pending:
+        yield b"".join(pending)
 
 
 def _brace_change(line: str) -> int:
@@ -295,31 +457,41 @@ class _State:
         self.source = source
         self.log = log
         self.macros: dict[str, str] = dict(_MONTH_MACROS)
-        self.seen: set[str] = set()
+        self.seen = DigestSet()  # 64-bit digests of the keys read (lowercased)
         self.wanted = wanted  # keys some crossref/xdata names: kept once read
         self.parents: dict[str, tuple[str, dict[str, str]]] = {}
         self.waiting: dict[str, list[tuple[str, str, dict[str, str], int, int]]] = {}
 
 
 def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
-    """Yield one `Reference` per entry of a BibTeX/BibLaTeX file; report and skip the rest."""
-    text = decode(stream.read(), source, log)
-    wanted = {
-        key.strip().lower()
-        for match in _PARENT_REF.finditer(text)
-        for key in match.group(1).split(",")
-        if key.strip()
-    }
-    state = _State(source, log, wanted)
+    """Yield one `Reference` per entry of a BibTeX/BibLaTeX file; report and skip the rest.
+
+    A seekable UTF-8 or Windows-1252 stream is read twice, block by block: once to settle the
+    encoding and learn what cutting needs (`_Scan`), then to parse it entry by entry. Other
+    streams (a pipe, UTF-16 text) are read whole and decoded first.
+    """
+    blocks = _stream_blocks(stream, source, log)
+    if blocks is None:
+        text = decode(stream.read(), source, log)
+        scan = _Scan()
+        scan.add(text)
+        scan.finish()
+        blocks = (text,)
+    else:
+        scan, blocks = blocks
+    state = _State(source, log, scan.wanted)
     found = False
-    for offset, chunk in chunks(text):
+    blank = True
+    for offset, chunk in _cut(blocks, scan):
+        if blank and chunk.strip(_WHITE):
+            blank = False
         with _quiet():
             library = parse_string(chunk, parse_stack=[])
         for block in library.blocks:
             found = found or isinstance(block, _READ_BLOCKS)
             line = offset + (block.start_line or 0) + 1
             yield from _block(block, line, offset, state)
-    if not found and text.strip(_WHITE):
+    if not found and not blank:
         message = "no BibTeX entry in the input (text outside entries is a comment); nothing read"
         log.report("BIB111", message, Location(source, 1))
     for missing, waiting in state.waiting.items():
@@ -376,14 +548,13 @@ def _entry(entry: Entry, line: int, offset: int, state: _State) -> Iterator[Refe
     key = entry.key
     entry_type = entry.entry_type.lower()
     end = offset + (entry.start_line or 0) + (entry.raw or "").count("\n") + 1
-    if key.lower() in state.seen:
+    if not state.seen.add(_digest(key)):
         state.log.skip(
             "BIB102",
             f"duplicate key {key!r}; the first entry is kept, this one skipped",
             Location(state.source, line, key),
         )
         return
-    state.seen.add(key.lower())
     fields: dict[str, str] = {}
     for field in entry.fields:
         name = field.key.lower()
@@ -406,6 +577,12 @@ def _entry(entry: Entry, line: int, offset: int, state: _State) -> Iterator[Refe
         if ref is not None:
             yield ref
     yield from _release(key, state)
+
+
+def _digest(key: str) -> int:
+    """A 64-bit digest of the lowercased key (`seen` holds digests, not the keys)."""
+    data = key.lower().encode("utf-8", "surrogatepass")
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
 
 
 def _parent_keys(fields: dict[str, str]) -> list[str]:
