@@ -194,11 +194,17 @@ class _ByteCounter:
 
 
 class _CountingStream(io.RawIOBase):
-    """A raw binary stream that adds what it reads to a `_ByteCounter`."""
+    """A raw binary stream that adds what it reads to a `_ByteCounter`.
+
+    It is seekable when its input is, so a reader that reads a file twice (the BibTeX reader
+    scans, then parses, block by block) still streams it; after a seek the count is the
+    position in this input (plus the inputs before it), so progress follows the last pass.
+    """
 
     def __init__(self, inner: IO[bytes], counter: _ByteCounter) -> None:
         self._inner = inner
         self._counter = counter
+        self._base = counter.total  # bytes of the inputs before this one
 
     def readable(self) -> bool:
         return True
@@ -209,6 +215,17 @@ class _CountingStream(io.RawIOBase):
         buffer[:size] = data
         self._counter.total += size
         return size
+
+    def seekable(self) -> bool:
+        return self._inner.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        position = self._inner.seek(offset, whence)
+        self._counter.total = self._base + position
+        return position
+
+    def tell(self) -> int:
+        return self._inner.tell()
 
 
 @dataclass(slots=True)

@@ -470,15 +470,16 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     encoding and learn what cutting needs (`_Scan`), then to parse it entry by entry. Other
     streams (a pipe, UTF-16 text) are read whole and decoded first.
     """
-    blocks = _stream_blocks(stream, source, log)
-    if blocks is None:
+    streamed = _stream_blocks(stream, source, log)
+    blocks: Iterable[str]
+    if streamed is None:
         text = decode(stream.read(), source, log)
         scan = _Scan()
         scan.add(text)
         scan.finish()
         blocks = (text,)
     else:
-        scan, blocks = blocks
+        scan, blocks = streamed
     state = _State(source, log, scan.wanted)
     found = False
     blank = True
