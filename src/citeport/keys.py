@@ -113,30 +113,27 @@ class DigestSet:
     def __len__(self) -> int:
         return self._count
 
-    def __contains__(self, value: int) -> bool:
-        value = value or 1
+    def _slot(self, value: int) -> int:
+        """The index of `value`'s slot: where it is, or the empty slot where it would go."""
         slots, mask = self._slots, self._mask
         i = value & mask
         while True:
             found = slots[i]
-            if found == value:
-                return True
-            if not found:
-                return False
+            if found == value or not found:
+                return i
             i = (i + 1) & mask
+
+    def __contains__(self, value: int) -> bool:
+        value = value or 1
+        return self._slots[self._slot(value)] == value
 
     def add(self, value: int) -> bool:
         """Add `value`; returns False when it was there already."""
         value = value or 1
-        slots, mask = self._slots, self._mask
-        i = value & mask
-        while True:
-            found = slots[i]
-            if found == value:
-                return False
-            if not found:
-                break
-            i = (i + 1) & mask
+        i = self._slot(value)
+        slots = self._slots
+        if slots[i] == value:
+            return False
         slots[i] = value
         self._count += 1
         if self._count > self._limit:
