@@ -576,3 +576,72 @@ def test_continuation_lines_join_a_value_or_add_list_values() -> None:
     assert (refs[0].title, refs[0].keyword) == ((Text("A long title"),), ("x", "y"))
     assert refs[0].abstract == (Text("the abstract"),)
     assert notes == []
+
+
+# --- found by the round-trip properties (tests/test_roundtrip_csljson_ris.py) -----------------
+
+
+def _write_logged(ref: Reference) -> tuple[str, list[str]]:
+    log = DiagnosticLog()
+    out = io.StringIO(newline="")
+    ris.write([ref], out, log, WriteOptions())
+    return out.getvalue(), [str(d) for d in log]
+
+
+def test_round_trip_regressions_names_pages_blank_values() -> None:
+    ref = Reference(
+        id="k",
+        type="report",
+        title=(Text("T"),),
+        author=(
+            Name(family="Gogh", non_dropping_particle="van"),  # was "van Gogh": family "van"
+            Name(family="\n", suffix="Jr."),  # was ", , Jr.": family "Jr."
+        ),
+        page="12 -",  # was split into SP 12 and an empty EP: "12"
+        publisher="\n",  # was an empty "PB  - " tag
+    )
+    text, notes = _write_logged(ref)
+    assert (
+        text == "TY  - RPRT\r\nAU  - van Gogh,\r\nAU  - Jr.\r\nTI  - T\r\nSP  - 12 -\r\nER  - \r\n"
+    )
+    assert notes == []
+    (back,), _ = read(text.encode())
+    assert (back.author, back.page, back.publisher) == (
+        (Name(family="Gogh", non_dropping_particle="van"), Name(family="Jr.")),
+        "12 -",
+        "",
+    )
+
+
+def test_a_blank_value_alone_leaves_no_empty_record() -> None:
+    text, _ = _write_logged(Reference(id="only-id", type="book", publisher=" \n "))
+    assert text == "TY  - BOOK\r\nID  - only-id\r\nER  - \r\n"
+
+
+def test_round_trip_regressions_dates_and_book_container() -> None:
+    ref = Reference(
+        id="k",
+        type="book",
+        title=(Text("T"),),
+        container_title=(Text("Collected Works"),),  # was T2: read back as the series
+        issued=Date(parts=((42, 13, 2), (43,)), circa=True),  # was "PY  - 42", "DA  - 42/13/02/"
+        accessed=Date(parts=((2020, 2, 40),)),  # was "Y2  - 2020/02/40/": no date back
+    )
+    text, notes = _write_logged(ref)
+    assert text == (
+        "TY  - BOOK\r\nTI  - T\r\nPY  - 0042\r\nDA  - 0042///\r\nY2  - 2020/02//\r\nER  - \r\n"
+    )
+    assert notes == [
+        "<input>: info[RIS001] container_title of a book has no RIS tag (T2 is the series); "
+        "dropped",
+        "<input>: info[RIS001] issued: the end of the range 43, circa, the month 13 and day 2 not "
+        "expressible in a RIS date; dropped",
+        "<input>: info[RIS001] accessed: the day 40 not expressible in a RIS date; dropped",
+    ]
+    (back,), _ = read(text.encode())
+    assert (back.issued, back.accessed, back.container_title, back.collection_title) == (
+        Date(parts=((42,),)),
+        Date(parts=((2020, 2),)),
+        (),
+        "",
+    )

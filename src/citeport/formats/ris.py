@@ -39,10 +39,10 @@ Writer (`write`): the tags that Zotero, EndNote and Mendeley all import the same
 | `author`, `editor`    | `AU`, `A2`: one per name, "Family, Given[, Suffix]"    |
 | `collection_editor`, `translator` | `A3`, `A4`                                 |
 | `title`, `title_short` | `TI` (markup flattened to Unicode; math as `$TeX$`), `ST` |
-| `container_title`     | `T2` (full journal name)                               |
+| `container_title`     | `T2` (full journal name; none for a book: its `T2` is its series) |
 | `container_title_short` | `J2`                                                 |
 | `collection_title`    | `T3`                                                   |
-| `issued`              | `PY` (year) and `DA` (`YYYY/MM/DD/season`)             |
+| `issued`              | `PY` (year) and `DA` (`YYYY/MM/DD/season`; see below)  |
 | `accessed`            | `Y2`                                                   |
 | `volume`, `issue`     | `VL`, `IS`                                             |
 | `page`                | `SP`, `EP`                                             |
@@ -54,7 +54,11 @@ Writer (`write`): the tags that Zotero, EndNote and Mendeley all import the same
 | `extra["ris"]`        | the tags it holds, as read                             |
 
 Other populated fields (`container_author`, `pmid`, `event_title`, ...) have no tag all three
-managers read; each is reported (`RIS001`). Lines end in CRLF, as the RIS specification asks.
+managers read; each is reported (`RIS001`), and so is what a RIS date cannot hold (the end of a
+range, `circa`, a month out of 1-12, a day out of 1-31, a year out of `YYYY`; years are written
+with four digits, `0042`) and a book's `container_title` (a book's `T2` is its series). A name
+without a given name or suffix keeps its comma when it has several words ("van Gogh,"), so it
+is not read back as "Given Family". Lines end in CRLF, as the RIS specification asks.
 A value never contains a line break (it would start a fake tag): line breaks become spaces.
 
 Profiles (`PROFILES`; `record(ref, profile)`): the default above, and one per consumer that
@@ -217,7 +221,7 @@ PROFILES: dict[str, Profile] = {
 }
 #: Every character Python's `str.splitlines` (and so many readers) breaks a line at.
 _BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
-_PAGE_RANGE = re.compile(r"^([^-–]+?)\s*[-–]+\s*(.+)$")
+_PAGE_RANGE = re.compile(r"^([^-–]+?)\s*[-–]+\s*(\S.*)$")
 CRLF = "\r\n"
 
 
@@ -288,7 +292,8 @@ def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None =
             )
 
     def tag(name: str, value: str, field_name: str = "") -> None:
-        if not value:
+        value = _one_line(value)
+        if not value:  # an empty tag would read back as no value (a record of one: no record)
             return
         if field_name:
             mapped = tags[field_name]
@@ -296,7 +301,7 @@ def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None =
                 dropped(field_name, "no tag for it; dropped")
                 return
             name = mapped
-        lines.append(f"{name}  - {_one_line(value)}")
+        lines.append(f"{name}  - {value}")
 
     for key in ("author", "editor", "collection_editor", "translator"):
         for name in getattr(ref, key):
@@ -306,24 +311,32 @@ def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None =
     container = chosen.container.get(ref.type)
     if container:
         tag(container, plain(ref.container_title))
+    elif ref.type in _SERIES_T2 and tags["container_title"] == "T2":
+        if ref.container_title and log is not None:  # a book's T2 is read as its series
+            log.report(
+                "RIS001",
+                "container_title of a book has no RIS tag (T2 is the series); dropped",
+                Location(_source(ref), _line(ref), ref.id, "container_title"),
+            )
     else:
         tag("", plain(ref.container_title), "container_title")
     tag("", ref.container_title_short, "container_title_short")
     tag("", ref.collection_title, "collection_title")
-    date = ref.issued
+    date = _writable(ref.issued, "issued", ref, log)
     if date is not None and date.year is not None:
         if chosen.date == "Y1":
             tag("Y1", _da(date))
         else:
-            tag("PY", str(date.year))
+            tag("PY", _year(date.year))
             if chosen.date == "PY DA":
                 tag("DA", _da(date))
             elif len(date.parts[0]) > 1 or len(date.parts) > 1 or date.season:
                 dropped("issued", f"only the year; {_da(date)!r} written as PY {date.year}")
     elif date is not None and date.literal:
         tag("Y1" if chosen.date == "Y1" else "PY", date.literal)
-    if ref.accessed is not None and ref.accessed.year is not None:
-        tag("", _da(ref.accessed), "accessed")
+    accessed = _writable(ref.accessed, "accessed", ref, log)
+    if accessed is not None and accessed.year is not None:
+        tag("", _da(accessed), "accessed")
     tag("", ref.volume, "volume")
     tag("", ref.issue, "issue")
     if ref.page:
@@ -353,12 +366,53 @@ def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None =
     return CRLF.join(lines) + CRLF
 
 
+def _writable(
+    date: Date | None, field: str, ref: Reference, log: DiagnosticLog | None
+) -> Date | None:
+    """`date` cut to what a RIS date holds, each part cut off reported (`RIS001`).
+
+    RIS has one date, `YYYY/MM/DD/other`: the end of a range, `circa`, a month out of 1-12 and
+    a day out of 1-31 (with what follows it) have no place; a year out of 0-9999 is written as
+    it is, but reported (it is no `YYYY`).
+    """
+    if date is None or date.year is None:
+        return date
+    first = date.parts[0]
+    lost: list[str] = []
+    if len(date.parts) > 1:
+        lost.append(f"the end of the range {'-'.join(map(str, date.parts[1]))}")
+    if date.circa:
+        lost.append("circa")
+    if not 0 <= first[0] <= 9999:
+        lost.append(f"the year {first[0]} as a YYYY year")
+    kept = first[:1]
+    if len(first) > 1 and not 1 <= first[1] <= 12:
+        lost.append(f"the month {first[1]}" + (f" and day {first[2]}" if len(first) > 2 else ""))
+    elif len(first) > 2 and not 1 <= first[2] <= 31:
+        kept = first[:2]
+        lost.append(f"the day {first[2]}")
+    else:
+        kept = first[:3]
+    if lost and log is not None:
+        log.report(
+            "RIS001",
+            f"{field}: {', '.join(lost)} not expressible in a RIS date; dropped",
+            Location(_source(ref), _line(ref), ref.id, field),
+        )
+    return replace(date, parts=(kept,), circa=False)
+
+
+def _year(year: int) -> str:
+    """The year as RIS writes it: four digits (`0042`) when it has at most four."""
+    return f"{year:04d}" if 0 <= year <= 9999 else str(year)
+
+
 def _da(date: Date) -> str:
     """`YYYY/MM/DD/other` (the 2011 specification: four parts, any but the year may be empty).
 
     The first date of a range; the season in the last part.
     """
-    first = [f"{p:02d}" if i else str(p) for i, p in enumerate(date.parts[0][:3])]
+    first = [f"{p:02d}" if i else _year(p) for i, p in enumerate(date.parts[0][:3])]
     first += [""] * (3 - len(first))
     return "/".join(first) + "/" + date.season
 
@@ -366,13 +420,22 @@ def _da(date: Date) -> str:
 def _name(name: Name) -> str:
     if name.literal:
         return name.literal
+    # Parts on one line, single spaces; a part of only spaces is no part ("\n, , Jr." would
+    # read back as the family name "Jr.").
+    name = Name(**{part: " ".join(getattr(name, part).split()) for part in _NAME_PARTS})
     name = mononym(name)  # "AU  - Madonna", not "AU  - , Madonna"
     parts = [name.family_full()]
     if name.given or name.suffix:
         parts.append(name.given)
     if name.suffix:
         parts.append(name.suffix)
+    elif not name.given and len(parts[0].split()) > 1:
+        # "van Gogh,": without the comma a reader takes "van" for the family ("Given Family").
+        parts.append("")
     return ", ".join(parts)
+
+
+_NAME_PARTS = ("family", "given", "dropping_particle", "non_dropping_particle", "suffix", "literal")
 
 
 def _one_line(value: str) -> str:
