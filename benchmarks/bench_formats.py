@@ -451,6 +451,19 @@ def jobs_table(cells: list[Measurement], all_jobs: list[str]) -> list[str]:
     return [*rows, ""]
 
 
+def put_section(doc: Path, heading: str, section: str) -> None:
+    """Append `section` to the Markdown file `doc`, or replace an older copy of the section
+    that starts with `heading` (up to the next '## ')."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    start = text.find(heading + "\n")
+    if start >= 0:
+        end = text.find("\n## ", start + len(heading))
+        rest = text[end + 1 :] if end >= 0 else ""
+        text = text[:start].rstrip("\n") + "\n\n" + (rest and rest.rstrip("\n") + "\n\n")
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text.strip("\n") + "\n\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
+
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 

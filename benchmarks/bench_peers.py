@@ -420,17 +420,6 @@ def render_section(
     return "\n".join(lines)
 
 
-def put_section(doc: Path, section: str) -> None:
-    """Append the section, or replace an older copy of it (up to the next '## ')."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    start = text.find(HEADING + "\n")
-    if start >= 0:
-        end = text.find("\n## ", start + len(HEADING))
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[:start].rstrip("\n") + "\n\n" + (rest and rest.rstrip("\n") + "\n\n")
-    doc.write_text(text.rstrip("\n") + "\n\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
-
-
 # --------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------
@@ -493,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render_section(args, made, pairs, cells, started)
     print(section)
     if not args.no_write:
-        put_section(args.output, section)
+        bf.put_section(args.output, HEADING, section)
         bf.log(f"wrote {HEADING!r} into {args.output}")
     return 0
 
