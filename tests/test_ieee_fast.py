@@ -12,17 +12,22 @@ CITEPORT_IEEE_FAST=0 and =1.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from citeproc import CitationStylesStyle
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from citeport import DiagnosticLog, WriteOptions, read
+from citeport import DiagnosticLog, WriteOptions, read, registry
 from citeport.formats import ieee
 from citeport.formats.ieee import fast, render
 from citeport.model import Date, Name, Reference
@@ -41,15 +46,20 @@ READABLE = (".bib", ".ris", ".json", ".jsonl", ".nbib", ".txt", ".medline")
 CORPUS_SECONDS = 60.0
 
 
-def differ(ref: Reference) -> tuple[int, int]:
-    """Render `ref` both ways in every target; returns (targets taken by the fast path, all)."""
+def differ(
+    ref: Reference, style: CitationStylesStyle = STYLE, renderers: dict[str, Any] | None = None
+) -> tuple[int, int]:
+    """Render `ref` both ways in every target; returns (targets taken by the fast path, all).
+
+    `renderers` (target name -> `FastRenderer`) stand in for the process's own ones."""
     taken = 0
     for target in TARGETS:
         item = render.prepare(ref, target, SETTINGS)
-        quick = fast.renderer(STYLE, target).render(item)
+        quick = (renderers or {}).get(target.name) or fast.renderer(style, target)
+        quick = quick.render(item)
         if quick is None:
             continue
-        raw, caught = render.render_item(item, target, STYLE)
+        raw, caught = render.render_item(item, target, style)
         assert quick == raw, (ref.id, target.name)
         assert caught == [], (ref.id, target.name)
         taken += 1
@@ -101,6 +111,13 @@ def test_the_bundled_style_is_served() -> None:
     assert check.mark == ". "
     assert check.et_al_min == 7
     assert sorted(check.dates) == ["accessed", "issued"]
+    # Name lists are taken whole (the count of names is no part of a shape, except for a
+    # plural label), and a template's dates are known from the render that made it.
+    assert len(check.names) == 3
+    assert check.labelled == {"editor", "translator"}
+    assert check.dates_only
+    for target in TARGETS:
+        assert fast.renderer(STYLE, target)._write_list is not None, target.name
 
 
 def test_a_style_that_cases_a_macro_is_not_served(tmp_path: Path) -> None:
@@ -128,6 +145,157 @@ def test_seams_send_a_reference_to_the_csl_path() -> None:
     item = render.prepare(ref, render.TEXT, SETTINGS)
     assert fast.renderer(STYLE, render.TEXT).render(item) is None
     assert render.render_one(ref, render.TEXT, STYLE, SETTINGS)[0].endswith("doi: 10.1/x.")
+
+
+# --- name lists and dates --------------------------------------------------------------------
+
+PEOPLE = (
+    Name(family="Ng", given="Andrew Y."),
+    Name(family="Müller-Lüdenscheidt", given="Xiao-ming"),
+    Name(family="Beethoven", given="Ludwig", non_dropping_particle="van"),
+    Name(family="O'Brien", given="J. R. R.", suffix="Jr."),
+    Name(literal="IEEE Standards Association"),
+    Name(family="Åström", given="Karl Johan", suffix="III"),
+)
+
+
+def people(count: int, start: int = 0) -> tuple[Name, ...]:
+    return tuple(PEOPLE[(start + n) % len(PEOPLE)] for n in range(count))
+
+
+def with_names(kind: str, count: int, roles: tuple[str, ...]) -> Reference:
+    return Reference(
+        id=f"{kind}-{count}-{'-'.join(roles)}",
+        type=kind,
+        title=(Text("On lists of names"),),
+        container_title=(Text("Proceedings of Names"),),
+        publisher="IEEE",
+        publisher_place="New York, NY, USA",
+        volume="3",
+        page="10-20",
+        issued=Date(parts=((2021, 5),)),
+        **{role: people(count, start=n) for n, role in enumerate(roles)},
+    )
+
+
+NAME_CASES = [
+    (kind, count, roles)
+    for kind in ("article-journal", "book", "chapter", "paper-conference", "report")
+    for roles in (("author",), ("editor",), ("author", "editor"), ("translator",),
+                  ("author", "editor", "translator"))
+    for count in range(1, 13)
+]  # fmt: skip
+
+
+def test_every_count_of_names_renders_the_same() -> None:
+    """1 to 12 authors, editors and translators (et-al-min is 7) in five types: all taken by
+    the fast path, in every target, each the same as citeproc-py's entry."""
+    renderers = {target.name: fast.FastRenderer(STYLE, target) for target in TARGETS}
+    for kind, count, roles in NAME_CASES:
+        ref = with_names(kind, count, roles)
+        assert differ(ref, renderers=renderers) == (len(TARGETS), len(TARGETS)), ref.id
+    # One template per shape whatever the number of names: the count only decides whether
+    # an editor's or translator's label is plural.
+    shapes = {(kind, roles, count > 1) for kind, count, roles in NAME_CASES}
+    assert len(renderers["text"]._templates) <= len(shapes) == len(NAME_CASES) // 6
+
+
+def test_names_written_differently_per_element_keep_a_slot_per_name(tmp_path: Path) -> None:
+    """When the style's cs:name elements do not all write a list alike, lists are not taken
+    whole (their count is part of the shape again) and the output is still citeproc-py's."""
+    text = render.resolve_style("ieee").read_text(encoding="utf-8")
+    marker = '<names variable="editor">\n      <name and="text" delimiter=", "'
+    assert marker in text
+    path = tmp_path / "editors.csl"
+    path.write_text(text.replace(marker, marker.replace('", "', '"; "')), encoding="utf-8")
+    style = render.load_style(str(path))
+    renderers = {target.name: fast.FastRenderer(style, target) for target in TARGETS}
+    assert all(r.check.usable and r._write_list is None for r in renderers.values())
+    taken = 0
+    for kind, count, roles in NAME_CASES:
+        taken += differ(with_names(kind, count, roles), style, renderers)[0]
+    assert taken > len(NAME_CASES) * len(TARGETS) // 2
+
+
+def test_dates_are_known_without_a_probe_render() -> None:
+    """The recorder names each template's cs:date: no probe render, same output."""
+    renderers = {target.name: fast.FastRenderer(STYLE, target) for target in TARGETS}
+    taken = sum(differ(ref, renderers=renderers)[0] > 0 for ref in load_references())
+    assert taken >= 90
+    text = renderers["text"]
+    assert any(t is not None and t.dates for t in text._templates.values())
+    assert text._date_elements == {}  # the probe never ran
+
+
+def test_a_date_made_for_one_year_serves_every_year() -> None:
+    """A date's text is rendered once per month, day and season (year 7340000) and the year's
+    digits put in: the same text as citeproc-py's for that date, in every target."""
+    for target in TARGETS:
+        renderer = fast.FastRenderer(STYLE, target)
+        checked = 0
+        for variable, elements in renderer.check.dates.items():
+            for element in elements:
+                for parts in [(y,) for y in (1000, 2024, 999_999)] + [
+                    (y, m, *d) for y in (1000, 1999, 2024) for m in range(1, 13)
+                    for d in ((), (1,), (2,), (3,), (11,), (22,), (31,))
+                ]:  # fmt: skip
+                    for extra in ((), (("season", "1"),), (("circa", True),)):
+                        value = fast._Date(variable, (("date-parts", (parts,)), *extra))
+                        direct = renderer._render_date(element, value)
+                        assert renderer._date_text(element, value) == direct, (parts, extra)
+                        checked += direct is not None
+        assert checked > 1000, target.name
+        general = [v for _, v in renderer._date_texts if v.value[0][1][0][0] == fast._YEAR_BASE]
+        assert 0 < len(general) < checked // 2  # the texts were made for year 7340000
+
+
+def test_the_probe_finds_the_dates_without_the_recorder() -> None:
+    """With the recorder off (a style naming a date outside cs:date), the probe render finds
+    the same cs:date elements: same output."""
+    renderers = {}
+    for target in TARGETS:
+        renderer = fast.FastRenderer(STYLE, target)
+        renderer.check = dataclasses.replace(renderer.check, dates_only=False)
+        renderers[target.name] = renderer
+    taken = sum(differ(ref, renderers=renderers)[0] > 0 for ref in load_references())
+    assert taken >= 90
+    assert renderers["text"]._date_elements != {}
+
+
+# --- start-up: a conversion imports only the formats it uses ------------------------------
+
+#: Modules a CSL-JSON -> IEEE text conversion does not need (BibTeX, LaTeX, plug-ins, -j).
+NOT_NEEDED = ("bibtexparser", "pylatexenc", "multiprocessing", "importlib.metadata")
+
+
+def test_a_conversion_to_ieee_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """Start-up is most of a small conversion's time: the CLI finds its two formats without
+    importing every format module (and plug-ins' metadata), the text target no LaTeX."""
+    source = tmp_path / "in.json"
+    source.write_text('[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": '
+                      '[[2020]]}}]', encoding="utf-8")  # fmt: skip
+    code = (
+        "import sys\nfrom citeport.cli import main\n"
+        f"status = main(['convert', {str(source)!r}, '--from', 'csljson', '-j', '1', "
+        f"'--to', 'ieee', '-o', {str(tmp_path / 'out.txt')!r}])\n"
+        f"print(status, sorted(m for m in {NOT_NEEDED!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split("\n")[0] == "0 []", done.stdout + done.stderr
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "[1] T. 2020.\n"
+
+
+def test_builtin_formats_are_found_as_in_the_whole_table() -> None:
+    table = registry.formats()
+    names = {name for info in table for name in (info.name, *info.aliases)}
+    for name in sorted(names | {n.upper() for n in names} | {"ieee-x", "csl", "x"}):
+        first = next(
+            (i for i in table if i.name == name.lower() or name.lower() in i.aliases), None
+        )
+        assert registry.find(name) is first, name
+        for role, listed in (("reader", registry.readers()), ("writer", registry.writers())):
+            assert (name in registry.FormatNames(role)) == (name in listed), (name, role)
+    assert list(registry.FormatNames("writer")) == registry.writers()
 
 
 # --- (b) the corpus ------------------------------------------------------------------------
@@ -225,6 +393,7 @@ REFERENCES = st.builds(
     title=st.one_of(st.just(()), RICH),
     author=NAMES,
     editor=st.one_of(st.just(()), NAMES),
+    translator=st.one_of(st.just(()), st.just(()), NAMES),
     container_title=st.one_of(
         st.just(()), RICH, st.just((Text("IEEE Transactions on Information Theory"),))
     ),
@@ -252,4 +421,7 @@ REFERENCES = st.builds(
 )
 @given(REFERENCES)
 def test_generated_references_render_the_same(ref: Reference) -> None:
-    differ(ref)
+    taken, _ = differ(ref)
+    event(f"targets taken by the fast path: {taken}")
+    names = max(len(ref.author), len(ref.editor), len(ref.translator))
+    event(f"longest name list: {'7+' if names >= 7 else names}")

@@ -2,7 +2,7 @@
 
 Profiling `citeport convert ... --to ieee` showed about two thirds of the time inside
 citeproc-py's tree walk, ~1.8 ms per reference, although most references of a file share a
-handful of *shapes*: the same type, the same variables present, the same number of authors.
+handful of *shapes*: the same type, the same variables present.
 For such references citeproc-py's output is the same string with different data in it. So,
 per shape, citeproc-py renders the prepared item once with every data value replaced by a
 placeholder (a private-use character), and that *template* is filled with each reference's
@@ -16,15 +16,24 @@ Per variable of the prepared item (`render.prepare`, shared by both paths):
 |---|---|---|
 | text (`title`, `DOI`, ...) | a placeholder | the value |
 | `page` | a placeholder, or two around the range delimiter | the value, or its ends |
-| names (`author`, ...) | a `literal` placeholder per name | the name, as citeproc-py writes it |
+| names (`author`, ...) | one `literal` placeholder per list | the list as citeproc-py writes it |
 | dates | a `literal` placeholder | the date as the `cs:date` that shows it writes it |
 | values the style looks into (`StyleCheck`) | the value (part of the shape) | nothing |
 
-Names: given names are initialised by citeproc-py's own `Name.initialize`; a list longer than
-`et-al-min` has the same shape as one of `et-al-min` names (only the first are shown). Dates:
-which `cs:date` shows a date is found once per shape (name counts aside) by rendering a probe
-date (year 7340000, January 1) and matching each candidate's text; the text itself comes from
-citeproc-py's `render_single_date` of that element's localized date.
+Names: given names are initialised by citeproc-py's own `Name.initialize`. A whole list is
+one placeholder, filled with the list as citeproc-py's `Name.process` writes that many
+placeholder names (delimiters, "and", "et al." and its formatting: `_list_text`), so the number
+of names is no part of a shape; only a `cs:label` after the list (`StyleCheck.labelled`) makes
+one name and several two shapes (the template is rendered with two names, written as one).
+That needs every `cs:names` to write with a `cs:name` of the style and all of those to write
+every list alike, tried for each length up to `et-al-min` (`FastRenderer._uniform_lists`);
+otherwise each name is a placeholder and the count of names (up to `et-al-min`: only the first
+are shown) is part of the shape. Dates: which `cs:date` shows a date is recorded while
+citeproc-py renders the template (`_Recorder`), so the number of date parts is no part of a
+shape either; for a style that names a date variable outside `cs:date` it is found once per
+shape by rendering a probe date (year 7340000, January 1) and matching each candidate's text.
+The date's text itself comes from citeproc-py's `render_single_date` of that element's
+localized date.
 
 What makes a value the style's business rather than data is found by reading the style once
 (`StyleCheck`): `is-numeric` tests, `cs:number`, `text-case` and `strip-periods` on a
@@ -53,10 +62,13 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from citeproc import CitationStylesStyle
+from citeproc.model import Date as CiteprocDate
 from citeproc.model import Label
+from citeproc.source import Name
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import SEAM_PUNCTUATION
 
@@ -76,6 +88,8 @@ _SEAM = frozenset(SEAM_PUNCTUATION) | {" "}
 _YEAR_BASE = 7_340_000
 #: How many templates are kept per style and target (a file has a few hundred shapes).
 _MAX_TEMPLATES = 20_000
+
+_DATE_PROCESS = CiteprocDate.process
 
 _NAME_VARIABLES = frozenset(
     ("author", "editor", "translator", "container-author", "collection-editor", "director",
@@ -109,6 +123,11 @@ class StyleCheck:
         et_al_min: every `cs:name` shortens a list of this many names or more to the same
             first names and "et al." (0: no shortening, or not the same everywhere).
         dates: variable -> the `cs:date` elements that may render it.
+        names: every `cs:name` of the style, when every `cs:names` renders its lists with
+            one of them (none: name lists are not taken whole, see `FastRenderer`).
+        labelled: name variables a `cs:label` may follow (singular or plural: the count of
+            names is part of the shape).
+        dates_only: no element but `cs:date` names a date variable (see `_Recorder`).
     """
 
     usable: bool
@@ -120,6 +139,9 @@ class StyleCheck:
     et_al_min: int = 0
     page_keyed: bool = False
     dates: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    names: tuple[Any, ...] = ()
+    labelled: frozenset[str] = frozenset()
+    dates_only: bool = False
 
 
 _CS = "{http://purl.org/net/xbiblio/csl}"
@@ -168,9 +190,16 @@ def check_style(style: CitationStylesStyle) -> StyleCheck:
             return StyleCheck(False, "a cs:date without a localized form")
         dates.setdefault(element.get("variable"), []).append(element)
     frozen_dates = {variable: tuple(found) for variable, found in dates.items()}
+    dates_only = not any(
+        _DATE_VARIABLES & set((e.get("variable") or "").split())
+        for e in rendering
+        if e.tag not in (f"{_CS}date", f"{_CS}if", f"{_CS}else-if", f"{_CS}key")
+    )
     names = [e for e in rendering if e.tag == f"{_CS}name"]
     if not names:
-        return StyleCheck(True, keyed=frozenset(keyed), context=context, dates=frozen_dates)
+        return StyleCheck(
+            True, keyed=frozenset(keyed), context=context, dates=frozen_dates, dates_only=dates_only
+        )
     marks = set()
     shortening = {
         (e.get_option("et-al-min", context), e.get_option("et-al-use-first", context))
@@ -189,6 +218,7 @@ def check_style(style: CitationStylesStyle) -> StyleCheck:
     if len(marks) != 1:
         return StyleCheck(False, "cs:name elements initialise names differently")
     mark = next(iter(marks))[0]
+    lists, labelled = _name_lists(rendering)
     return StyleCheck(
         True,
         keyed=frozenset(keyed),
@@ -198,7 +228,31 @@ def check_style(style: CitationStylesStyle) -> StyleCheck:
         et_al_min=et_al_min or 0,
         page_keyed=root.get("page-range-format") not in (None, "expanded"),
         dates=frozen_dates,
+        names=tuple(names) if lists else (),
+        labelled=labelled,
+        dates_only=dates_only,
     )
+
+
+def _name_lists(rendering: list[Any]) -> tuple[bool, frozenset[str]]:
+    """Whether each `cs:names` writes its lists with a `cs:name` of the style (its own, or the
+    one of the `cs:names` whose `cs:substitute` holds it, as citeproc-py's `Substitute` does),
+    and the variables of the `cs:names` that have a `cs:label` (for those, or the substitute's
+    childless `cs:names` that use it)."""
+    labelled: set[str] = set()
+    for element in rendering:
+        if element.tag != f"{_CS}names":
+            continue
+        owner = element
+        if element.find(f"{_CS}name") is None:
+            parent = element.getparent()
+            if parent is not None and parent.tag == f"{_CS}substitute":
+                owner = parent.getparent()
+            if owner is None or owner.find(f"{_CS}name") is None:
+                return False, frozenset()
+        if owner.find(f"{_CS}label") is not None:
+            labelled.update((element.get("variable") or "").split())
+    return True, frozenset(labelled)
 
 
 def _in_info(element: Any) -> bool:
@@ -240,6 +294,8 @@ class _Shape:
     item: dict[str, Any] = field(default_factory=dict)
     values: list[str | _Date] = field(default_factory=list)  # slot n's data
     padded: tuple[str, str] | None = None  # first and last page placeholder, padded with 0
+    #: A plural list's two placeholder names (a plural label), written as one in the template.
+    pairs: list[tuple[str, str]] = field(default_factory=list)
 
     def slot(self, value: str | _Date) -> str:
         if len(self.values) >= _MAX_SLOTS:
@@ -301,7 +357,10 @@ def _initialize(check: StyleCheck, given: str) -> str:
     return found
 
 
-def _take_apart(item: dict[str, Any], check: StyleCheck) -> _Shape:
+def _take_apart(
+    item: dict[str, Any], check: StyleCheck, lists: Callable[[list[str]], str] | None = None
+) -> _Shape:
+    """`item` taken apart; `lists` writes a whole name list (None: a placeholder per name)."""
     shape = _Shape()
     for variable in sorted(item):
         value = item[variable]
@@ -318,11 +377,21 @@ def _take_apart(item: dict[str, Any], check: StyleCheck) -> _Shape:
                 raise _Ineligible
             shown = len(value) if not check.et_al_min else min(len(value), check.et_al_min)
             texts = [_name_text(name, check) for name in value[:shown]]
+            if lists is not None:
+                slot = shape.slot(lists(texts))
+                if variable in check.labelled and len(value) > 1:
+                    shape.pairs.append((slot, shape.slot("")))  # the label is plural
+                    shape.item[variable] = [{"literal": s} for s in shape.pairs[-1]]
+                    shape.key.append((variable, 2))
+                else:
+                    shape.item[variable] = [{"literal": slot}]
+                    shape.key.append((variable, 1))
+                continue
             shape.item[variable] = [{"literal": shape.slot(text)} for text in texts]
             shape.key.append((variable, shown))
         elif variable in _DATE_VARIABLES:
             shape.item[variable] = _date(variable, value, shape)
-            shape.key.append((variable, _date_key(value)))
+            shape.key.append((variable, _date_key(value, check.dates_only)))
         elif variable == "page":
             pieces = _split_page(_text_value(value))
             plural = Label.RE_MULTIPLE_NUMBERS.search(value) is not None
@@ -361,10 +430,14 @@ def _date(variable: str, value: Any, shape: _Shape) -> dict[str, Any]:
     return out
 
 
-def _date_key(value: dict[str, Any]) -> tuple[Any, ...]:
+def _date_key(value: dict[str, Any], recorded: bool) -> tuple[Any, ...]:
+    """What of a date is part of the shape. How many parts it has is not when the template's
+    `cs:date` is recorded (`_Recorder`): the template holds a literal placeholder whatever
+    the date, and no CSL condition looks at date parts. The probe needs it (a year-only probe
+    cannot tell `date-parts="year-month"` from `"year-month-day"`)."""
     parts = value.get("date-parts")
     return (
-        len(parts[0]) if parts else 0,
+        len(parts[0]) if parts and not recorded else 0,
         "literal" in value,
         value.get("season"),
         value.get("circa"),
@@ -390,6 +463,51 @@ def _split(raw: str) -> tuple[tuple[str, int], ...]:
     return tuple(pieces)
 
 
+class _Recorder:
+    """While citeproc-py renders a template: which `cs:date` of the style rendered which
+    date variable (`citeproc.model.Date.process` is wrapped for that render only).
+
+    Every text of a date variable comes from a `cs:date` when the style has no other element
+    naming one (`StyleCheck.dates_only`). So when a date's placeholder is in the entry as many
+    times as a `cs:date` rendered that variable, and that was always the same element, no
+    rendered date was dropped and that element wrote every one in the entry. Anything else
+    (a render in another thread meanwhile included) makes the record uncertain: the shape then
+    takes the CSL path.
+    """
+
+    def __init__(self, check: StyleCheck) -> None:
+        self.candidates = {id(e): e for found in check.dates.values() for e in found}
+        self.rendered: list[tuple[Any, str]] = []
+
+    def __enter__(self) -> _Recorder:
+        original = _DATE_PROCESS
+        candidates, rendered = self.candidates, self.rendered
+
+        def process(element: Any, item: Any, variable: Any = None, *args: Any, **kw: Any) -> Any:
+            out = original(element, item, variable, *args, **kw)
+            if out is not None and id(element) in candidates:
+                rendered.append((element, variable or element.get("variable")))
+            return out
+
+        CiteprocDate.process = process
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        CiteprocDate.process = _DATE_PROCESS
+
+    def elements(self, raw: str, dates: dict[int, _Date]) -> dict[int, Any] | None:
+        """Slot -> its `cs:date`, or None when the record does not make that certain."""
+        out: dict[int, Any] = {}
+        for slot, value in dates.items():
+            used = [e for e, variable in self.rendered if variable == value.variable]
+            if not used or len({id(e) for e in used}) != 1:
+                return None
+            if raw.count(chr(_FIRST_SLOT + slot)) != len(used):
+                return None
+            out[slot] = used[0]
+        return out
+
+
 class FastRenderer:
     """Templates of one style and target; `render` is `render.render_item`'s fast stand-in."""
 
@@ -402,13 +520,45 @@ class FastRenderer:
         #: Shape without its name counts -> the cs:date of each date variable shown. CSL
         #: conditions test types, presence and values (all in the shape), never name counts.
         self._date_elements: dict[tuple[Any, ...], dict[str, Any]] = {}
+        #: Number of names -> citeproc-py's list of that many placeholder names, split.
+        self._lists: dict[int, tuple[tuple[str, int], ...]] = {}
+        self._write_list = self._list_text if self._uniform_lists() else None
+
+    def _uniform_lists(self) -> bool:
+        """Whether name lists can be taken whole: every `cs:name` of the style writes every
+        list the same (tried for each length up to `et-al-min`: longer lists are cut to the
+        same first names), so the text of a list does not depend on where it is."""
+        check = self.check
+        if not check.usable or not check.names or check.et_al_min < 1:
+            return False
+        try:
+            return all(
+                len({self._list(element, count) for element in check.names}) == 1
+                for count in range(1, check.et_al_min + 1)
+            )
+        except Exception:  # citeproc-py's failure on a style we do not handle
+            return False
+
+    def _list(self, element: Any, count: int) -> str:
+        """citeproc-py's `Name.process` of `count` placeholder names (slots 0, 1, ...)."""
+        self.style.root.formatter = self.target.formatter
+        people = [Name(literal=chr(_FIRST_SLOT + n)) for n in range(count)]
+        item = SimpleNamespace(reference={"author": people})
+        return str(element.process(item, "author", context=self.check.context))
+
+    def _list_text(self, texts: list[str]) -> str:
+        """The names as the style writes the list (shown names only: `et-al-min` applies)."""
+        text = self._fill(_Template(self._lists_of(len(texts)), {}), list(texts))
+        if not text:
+            raise _Ineligible
+        return text
 
     def render(self, item: dict[str, Any]) -> str | None:
         """citeproc-py's raw entry for the prepared `item`, or None: take the CSL path."""
         if not self.check.usable:
             return None
         try:
-            shape = _take_apart(item, self.check)
+            shape = _take_apart(item, self.check, self._write_list)
         except _Ineligible:
             return None
         key = tuple(shape.key)
@@ -426,10 +576,12 @@ class FastRenderer:
     def _template(self, shape: _Shape, key: tuple[Any, ...]) -> _Template | None:
         """Render the placeholder item with citeproc-py; None when it fails or warns.
 
-        A date slot's `cs:date` is found by rendering the item once more with each date as
-        a real probe date and matching that entry against each candidate's text.
+        A date slot's `cs:date` is the one citeproc-py rendered it with (`_Recorder`), or,
+        for a style where that cannot be known, found by rendering the item once more with
+        each date as a real probe date and matching that entry against each candidate's text.
         """
-        raw = self._citeproc(shape.item, shape)
+        recorder = _Recorder(self.check) if self.check.dates_only else None
+        raw = self._citeproc(shape.item, shape, recorder)
         if raw is None:
             return None
         pieces = _split(raw)
@@ -437,6 +589,9 @@ class FastRenderer:
         dates = {n: v for n, v in enumerate(shape.values) if isinstance(v, _Date) and n in shown}
         if not dates:
             return _Template(pieces, {})
+        if recorder is not None:  # the shape does not say how many parts a date has (so no
+            elements = recorder.elements(raw, dates)  # probe): certain, or the CSL path
+            return _Template(pieces, elements) if elements is not None else None
         countless = tuple(k for k in key if k[0] not in _NAME_VARIABLES)
         known = self._date_elements.get(countless)
         if known is not None and all(v.variable in known for v in dates.values()):
@@ -460,9 +615,15 @@ class FastRenderer:
                 return _Template(pieces, elements)
         return None
 
-    def _citeproc(self, item: dict[str, Any], shape: _Shape) -> str | None:
+    def _citeproc(
+        self, item: dict[str, Any], shape: _Shape, recorder: _Recorder | None = None
+    ) -> str | None:
         try:
-            raw, caught = render_item(item, self.target, self.style)
+            if recorder is None:
+                raw, caught = render_item(item, self.target, self.style)
+            else:
+                with recorder:
+                    raw, caught = render_item(item, self.target, self.style)
         except RenderError:
             return None
         if caught:
@@ -470,13 +631,49 @@ class FastRenderer:
         if shape.padded is not None:
             first, last = shape.padded
             raw = raw.replace(f"0{first}", first).replace(f"{last}0", last)
+        for first, second in shape.pairs:  # the list of two names stands for any list
+            pair = "".join(
+                text + (first if slot == 0 else second if slot == 1 else "")
+                for text, slot in self._lists_of(2)
+            )
+            if not raw.count(first) == raw.count(second) == raw.count(pair):
+                return None
+            raw = raw.replace(pair, first)
         return raw
 
+    def _lists_of(self, count: int) -> tuple[tuple[str, int], ...]:
+        pieces = self._lists.get(count)
+        if pieces is None:
+            pieces = self._lists[count] = _split(self._list(self.check.names[0], count))
+        return pieces
+
     def _date_text(self, element: Any, value: _Date) -> str | None:
-        """The date's text as `element` (a `cs:date` with a form) makes it, affixes aside."""
+        """The date's text as `element` (a `cs:date` with a form) makes it, affixes aside.
+
+        citeproc-py writes a year from 1000 on as its digits (`Date_Part.process`, a year
+        without a form: `StyleCheck`) and nothing else in the date depends on the year, so
+        the text is made once per month, day and season with year 7340000, whose digits
+        are then replaced (when they are there exactly once)."""
         key = (id(element), value)
         if key in self._date_texts:
             return self._date_texts[key]
+        (name, dates), *rest = value.value  # `_date` puts the date-parts first
+        parts = dates[0]
+        text: str | None = None
+        if name == "date-parts" and len(dates) == 1 and 1000 <= parts[0] != _YEAR_BASE:
+            general = _Date(value.variable, ((name, ((_YEAR_BASE, *parts[1:]),)), *rest))
+            text = self._date_text(element, general)
+            marker = str(_YEAR_BASE)
+            text = text.replace(marker, str(parts[0])) if text and text.count(marker) == 1 else None
+        if text is None:
+            text = self._render_date(element, value)
+        if len(self._date_texts) > 100_000:
+            self._date_texts.clear()
+        self._date_texts[key] = text
+        return text
+
+    def _render_date(self, element: Any, value: _Date) -> str | None:
+        """citeproc-py's `render_single_date` of the date by `element`'s localized date."""
         text: str | None = None
         try:
             self.style.root.formatter = self.target.formatter
@@ -490,9 +687,6 @@ class FastRenderer:
                 text = _text_value(text)
         except Exception:  # citeproc-py's failure on this date, or a value we do not handle
             text = None
-        if len(self._date_texts) > 100_000:
-            self._date_texts.clear()
-        self._date_texts[key] = text
         return text
 
     def _fill(self, template: _Template, values: list[str | _Date]) -> str | None:
@@ -523,7 +717,8 @@ class FastRenderer:
             first = value[0]
             if first in _SEAM and first == previous:
                 return None  # data starts with the character the style put before it
-            if index < last and not pieces[index + 1][0] and value[-1] in _SEAM:
+            after = pieces[index + 1] if index < last else ("", -1)
+            if not after[0] and after[1] >= 0 and value[-1] in _SEAM:
                 return None  # two data values meet: keep it simple, use the CSL path
             out.append(value)
             previous = value[-1]

@@ -51,9 +51,7 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from ...markup import html, latex
 from ...markup.tex import unsafe
 from ...model import CSL_VARIABLES, Date, Name, Reference
 from ...names import initials, mononym
@@ -171,8 +169,20 @@ def typographic_rich(rich: RichText) -> RichText:
     return tuple(out)
 
 
+# The HTML and LaTeX codecs (and pylatexenc) are imported by the targets that use them, when
+# they first do: plain-text output never loads them.
+
+
 def _html_text(value: str) -> str:
+    from ...markup import html
+
     return html.render((Text(value),))
+
+
+def _html_rich(rich: RichText) -> str:
+    from ...markup import html
+
+    return html.render(typographic_rich(rich))
 
 
 # --- LaTeX -----------------------------------------------------------------------------------
@@ -187,17 +197,21 @@ _LATEX_TYPOGRAPHY = str.maketrans(
 )  # fmt: skip
 
 
-_NON_ASCII = UnicodeToLatexEncoder(
-    non_ascii_only=True,
-    replacement_latex_protection="braces-all",
-    unknown_char_policy="keep",
-    unknown_char_warning=False,
-)
+@cache
+def _non_ascii() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
 
 
 def _spell_non_ascii(value: str) -> str:
     """Non-ASCII characters spelled as LaTeX (`{\\'e}`); ones with no spelling are kept."""
-    return str(_NON_ASCII.unicode_to_latex(value))
+    return str(_non_ascii().unicode_to_latex(value))
 
 
 def _latex_command(command: str) -> Callable[[str], str]:
@@ -225,9 +239,13 @@ def _latex_target(ascii_only: bool) -> Target:
     pylatexenc at the end, when only data can hold non-ASCII characters."""
 
     def rich(value: RichText) -> str:
+        from ...markup import latex
+
         return latex.render(typographic_rich(value), ascii_only=False)[0]
 
     def text(value: str) -> str:
+        from ...markup import latex
+
         return latex.escape(value, ascii_only=False)
 
     def finish(entry: str) -> str:
@@ -298,7 +316,7 @@ TEXT = Target("text", formatter.plain, lambda r: _typographic(plain(r)), lambda 
 HTML = Target(
     "html",
     formatter.html,
-    lambda r: html.render(typographic_rich(r)),
+    _html_rich,
     _html_text,
     closers=("</i>", "</b>", "</span>", "</sup>", "</sub>"),
 )
