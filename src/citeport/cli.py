@@ -24,7 +24,7 @@ from .convert import Result, UsageError, convert
 from .diagnostics import Action, Diagnostic, DiagnosticLog, Ledger, Severity
 from .formats import ris
 from .options import WriteOptions
-from .registry import formats, readers, writers
+from .registry import FormatNames, formats
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 #: Diagnostics that mean the command could not do what was asked: exit 2, like a usage error.
@@ -44,14 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     conv = commands.add_parser("convert", help="convert inputs to one output format")
     conv.add_argument("inputs", nargs="+", metavar="INPUT", help="input files ('-' for stdin)")
-    conv.add_argument("-t", "--to", required=True, choices=writers(), help="output format")
-    conv.add_argument(
+    to = conv.add_argument("-t", "--to", required=True, help="output format")
+    source = conv.add_argument(
         "-f",
         "--from",
         dest="from_format",
-        choices=readers(),
         help="input format (default: detected from extension and content)",
     )
+    # Set after add_argument, which would list them: a conversion imports only its formats.
+    to.choices, source.choices = FormatNames("writer"), FormatNames("reader")
     conv.add_argument(
         "-o", "--output", default="-", help="output file, written atomically (default: stdout)"
     )

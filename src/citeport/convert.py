@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
-from . import parallel
 from .diagnostics import Diagnostic, DiagnosticLog, Location
 from .model import Reference
 from .options import WriteOptions
@@ -161,6 +160,8 @@ def convert(
             seen[0] += size
             if progress is not None:
                 progress(result.read, seen[0])
+
+        from . import parallel  # multiprocessing: imported only when -j asks for workers
 
         work = parallel.tasks(open_inputs(paths, from_format))
         return parallel.run(work, to, out, result.log, options, jobs, done)

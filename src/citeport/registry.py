@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 from typing import IO, Protocol
 
 from .diagnostics import DiagnosticLog
@@ -73,6 +72,8 @@ def _builtin() -> tuple[FormatInfo, ...]:
 @cache
 def formats() -> tuple[FormatInfo, ...]:
     """The built-in formats, then those of installed plug-ins."""
+    from importlib.metadata import entry_points  # costly: only for the whole table
+
     found = list(_builtin())
     for point in entry_points(group="citeport.formats"):
         info = point.load()
@@ -82,8 +83,20 @@ def formats() -> tuple[FormatInfo, ...]:
 
 
 def find(name: str) -> FormatInfo | None:
-    """The format called `name` (or one of its aliases), if any."""
+    """The format called `name` (or one of its aliases), if any.
+
+    A built-in format is first looked for in the one module its name starts with ("ieee-html":
+    `citeport.formats.ieee`), so a conversion imports only the formats it uses. Built-in names
+    and aliases are unique, and built-ins come first in `formats()`: the answer is the same.
+    """
     wanted = name.lower()
+    stem = wanted.split("-")[0]
+    if stem in BUILTIN_MODULES:
+        from importlib import import_module
+
+        for info in import_module(f"citeport.formats.{stem}").FORMATS:
+            if info.name == wanted or wanted in info.aliases:
+                return info
     for info in formats():
         if info.name == wanted or wanted in info.aliases:
             return info
@@ -96,6 +109,27 @@ def readers() -> list[str]:
 
 def writers() -> list[str]:
     return [f.name for f in formats() if f.writer]
+
+
+class FormatNames:
+    """`readers()` or `writers()` as argparse `choices`, looked up only when asked: `in` a
+    built-in format's own name imports only its module (`find`); listing them (for help or
+    an error message) and any other name build the whole table, as `readers()` does."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role  # "reader" or "writer"
+
+    def _names(self) -> list[str]:
+        return readers() if self.role == "reader" else writers()
+
+    def __contains__(self, name: object) -> bool:
+        info = find(name) if isinstance(name, str) else None
+        if info is not None and info.name == name and getattr(info, self.role) is not None:
+            return True
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
 
 
 def detect(path: str, head: bytes) -> FormatInfo | None:
