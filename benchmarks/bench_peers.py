@@ -391,7 +391,8 @@ def render_section(
         f"{bf.load_average()}",
         *bf.busy_warning(list(cells.values())),
         f"- Python {ver.get('python')}; citeport {ver.get('citeport')} "
-        f"(git {gen_inputs.git_commit()}), citeproc-py {ver.get('citeproc-py')}; "
+        f"(git {gen_inputs.git_commit()}; {args.bytecode} first), "
+        f"citeproc-py {ver.get('citeproc-py')}; "
         f"{tool_version([args.pandoc, '--version'])} ({bf.rel(args.pandoc)}); citation-js: "
         f"{citejs_version(args.citejs)} (`benchmarks/citejs_convert.js`: reads the whole file "
         "with citation-js's parser for the format, forced, and writes it with its formatter)",
@@ -474,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.time()
     args.load_at_start = bf.load_average()
+    args.bytecode = bf.compile_bytecode(args.python)
     args.workdir.mkdir(parents=True, exist_ok=True)
     args.citejs = citejs_modules(args.citejs_modules)
     made = make_peer_inputs(args)
