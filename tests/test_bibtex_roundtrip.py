@@ -81,10 +81,12 @@ def _normal_rich(nodes: list[Inline]) -> RichText:
             merged[-1] = Text(merged[-1].text + " " + node.text)
         else:
             merged.append(node)
-    return tuple(Text(" ".join(n.text.split())) if type(n) is Text else n for n in merged)
+    folded = (Text(" ".join(n.text.split())) if type(n) is Text else n for n in merged)
+    # A run of only (Unicode) spaces folds to nothing, as it does in every reader.
+    return tuple(n for n in folded if not (type(n) is Text and not n.text))
 
 
-_rich = st.lists(_inline, min_size=1, max_size=5).map(_normal_rich)
+_rich = st.lists(_inline, min_size=1, max_size=5).map(_normal_rich).filter(bool)
 
 
 def _name_from(parts: tuple[str, str, str, str]) -> Name:
