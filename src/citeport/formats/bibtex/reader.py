@@ -48,6 +48,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from hashlib import blake2b
 from typing import IO, Any
 
@@ -91,6 +92,9 @@ _STRONG_START = re.compile(r"@[A-Za-z]+[ \t]*\{[ \t]*[^\s,={}\"#%'()]+[ \t]*,")
 _PARENT_REF = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]?\s*([^}\"]+)", re.IGNORECASE)
 #: A `crossref`/`xdata` value that the end of the text read so far may cut short.
 _PARENT_TAIL = re.compile(r"\b(?:crossref|xdata)\s*(?:=\s*[{\"]?\s*[^}\"]*)?\Z", re.IGNORECASE)
+#: Where `_PARENT_REF` or `_PARENT_TAIL` can match at all (no other character folds to `c` or
+#: `x`): text without it is skipped, as the two patterns are slow over a whole block.
+_PARENT_WORD = re.compile(r"[cCxX](?i:rossref|data)")
 #: The reader reads its input in blocks of about this many bytes (cut at a line end).
 BLOCK_BYTES = 1 << 20
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -99,9 +103,12 @@ _URL_COMMAND = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
 _VERBATIM_ESCAPE = re.compile(r"\\([_%&#$~{}])")
 #: BibTeX's white space (ASCII only: a no-break space, `~` or U+00A0, is text).
 _WHITE = " \t\r\n\f\v"
-_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+#: A run of white space that is not one plain space: each becomes one space (most values, whose
+#: words are one space apart, have no match at all).
+_SPACE_RUN = re.compile(r"[\t\r\n\f\v][ \t\r\n\f\v]*| [ \t\r\n\f\v]+")
 _PAGE_DASH = re.compile(r"\s*(?:--+|[\u2010-\u2015])\s*|\s+-\s+")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+_AND = re.compile(" and ", re.IGNORECASE)
 _EDTF_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UNDEFINED_CP1252 = re.compile("[\udc80-\udcff]")
 #: Stands for an `@` that starts a line inside a field value while bibtexparser parses a chunk
@@ -250,6 +257,11 @@ class _Scan:
         positions, depths = self.positions, self.depths
         number, depth = self.lines, self.depth
         for line in text.splitlines(keepends=True):
+            if depths and "{" not in line and "}" not in line:
+                # The depth does not change: the last step moves on to this line.
+                positions[-1] = number
+                number += 1
+                continue
             depth += _brace_change(line)
             while depths and depths[-1] >= depth:
                 depths.pop()
@@ -265,6 +277,9 @@ class _Scan:
         self._tail = ""
 
     def _parents(self, text: str, final: bool) -> None:
+        if _PARENT_WORD.search(text) is None:
+            self._tail = ""
+            return
         size = len(text)
         for match in _PARENT_REF.finditer(text):
             if match.end() == size and not final:
@@ -668,25 +683,42 @@ def _expand(raw: str, state: _State, line: int, key: str, field: str | None = No
     return value.replace(QUOTED_AT, "@") if QUOTED_AT in value else value
 
 
+_BRACES = re.compile(r"[{}]")
+_BRACES_QUOTES = re.compile(r'[{}"]')
+
+
 def _closing(raw: str, start: int, kind: str) -> int:
+    """Where the value opened at `start` by `kind` (`{` or `"`) closes (`len(raw)` if never).
+
+    A brace after a backslash does not count; a quote closes at brace depth 0 or below.
+    """
     depth = 0
-    for index in range(start + 1, len(raw)):
+    for match in (_BRACES if kind == "{" else _BRACES_QUOTES).finditer(raw, start + 1):
+        index = match.start()
         char = raw[index]
-        if char == "\\":
+        if char == '"':
+            if depth <= 0:
+                return index
+        elif raw[index - 1] == "\\":
             continue
-        if char == "{" and raw[index - 1] != "\\":
+        elif char == "{":
             depth += 1
-        elif char == "}" and raw[index - 1] != "\\":
+        else:
             if depth == 0 and kind == "{":
                 return index
             depth -= 1
-        elif char == '"' and kind == '"' and depth <= 0:
-            return index
     return len(raw)
 
 
+def _collapse(text: str) -> str:
+    """Each run of white space as one space (the `in` tests skip the regex for most values)."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _SPACE_RUN.sub(" ", text)
+    return text
+
+
 def _squash(value: str) -> str:
-    return _SPACE.sub(" ", value).strip(_WHITE)
+    return _collapse(value).strip(_WHITE)
 
 
 def _rich(value: str) -> RichText:
@@ -699,12 +731,17 @@ def _strip_rich(rich: RichText) -> RichText:
     out: list[Inline] = []
     for node in rich:
         if type(node) is Text:
-            node = Text(_SPACE.sub(" ", node.text))
+            node = Text(_collapse(node.text))
         out.append(node)
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
 def _text(value: str) -> str:
+    """A value as plain text, white space collapsed (cached: years, months, journals,
+    publishers and the names' parts repeat across a library)."""
+    if not value:
+        return ""
     return _squash(plain(latex.parse(_squash(value))))
 
 
@@ -742,6 +779,8 @@ def names(value: str, role: str, others: list[str]) -> tuple[Name, ...]:
 
 def _split_names(value: str) -> list[str]:
     """Split at ` and ` outside braces (case-insensitive, as BibTeX does)."""
+    if "{" not in value and "}" not in value and value.isascii():
+        return [p for p in (part.strip() for part in _AND.split(value)) if p]
     out: list[str] = []
     depth = 0
     start = 0
@@ -763,7 +802,9 @@ def _split_names(value: str) -> list[str]:
     return [p for p in out if p]
 
 
+@lru_cache(maxsize=4096)
 def _name(raw: str) -> Name | None:
+    """One name of a name list (cached: authors recur across a library; `Name` is frozen)."""
     raw = raw.strip()
     # "von Last," and "von Last, Jr," (no First): BibTeX reads every word before the comma as the
     # family; bibtexparser drops a final comma and reads "First Last", so First is made explicit.
