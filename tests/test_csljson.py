@@ -347,9 +347,34 @@ def test_items_are_split_the_same_whole_or_cut_at_any_offset() -> None:
         (4, b'"s]"', True),
         (5, b'{"id": "c\\\\"}', False),
     ]
-    assert list(csljson._pieces(data, _Trickle(b"", 1))) == expected
+    assert [piece[:3] for piece in csljson._pieces(data, _Trickle(b"", 1))] == expected
     for step in (1, 2, 3, 7, 50):
-        assert list(csljson._pieces(b"", _Trickle(data, step))) == expected, step
+        pieces = csljson._pieces(b"", _Trickle(data, step))
+        assert [piece[:3] for piece in pieces] == expected, step
+
+
+def test_items_of_an_indented_array_are_split_and_parsed_as_by_the_bracket_scan() -> None:
+    items = [
+        {"id": "a", "title": "Curly } and\\n  } in a value", "note": "{\n}"},
+        {"id": "b", "issued": {"date-parts": [[2020, 1]]}, "custom": {"x": {"y": [1]}}},
+        {"id": "c"},
+    ]
+    data = orjson.dumps(items, option=orjson.OPT_INDENT_2) + b"\n"
+    expected = [
+        (2, orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  "), False, item)
+        for item in items
+    ]
+    expected[1] = (7, *expected[1][1:])
+    expected[2] = (25, *expected[2][1:])
+    assert list(csljson._pieces(data, _Trickle(b"", 1))) == expected  # found by `_indented`
+    for step in (1, 5, 64, 200):  # items cut off by a read: found by the bracket scan
+        pieces = csljson._pieces(b"", _Trickle(data, step))
+        assert [(line, raw, junk, orjson.loads(raw)) for line, raw, junk, _ in pieces] == expected
+    # Laid out otherwise (a closing line at the item's indentation inside it): scanned
+    odd = b'[\n  {"id": "d", "x": {\n  }, "y": 1\n  }\n]'
+    assert list(csljson._pieces(odd, _Trickle(b"", 1))) == [
+        (2, b'{"id": "d", "x": {\n  }, "y": 1\n  }', False, None)
+    ]
 
 
 def _expected_output(refs: list[Any]) -> str:

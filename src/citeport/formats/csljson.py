@@ -7,7 +7,9 @@ HTML subset (`markup.csl`).
 Reader. Input is a JSON array of items, a single item, or JSON lines (one item a line). Items are
 split off the byte stream one at a time and parsed one at a time, so the parsed records of a
 large array are never all in memory, and each item's first line is known for diagnostics. An
-item that is whole in the buffer is matched in one call of a compiled pattern (strings skipped
+item of an indented array (what citation-js, pandoc, Zotero and this writer write) ends at the
+first line holding its indentation and `}`, and is taken when that text parses; another item
+that is whole in the buffer is matched in one call of a compiled pattern (strings skipped
 whole, brackets paired, up to 8 levels); one cut off by the end of a read, deeper or unbalanced
 is followed bracket by bracket. The splitting is linear in the input, however long a line or a
 string; a UTF-16 input is decoded (`CSL111`).
@@ -113,6 +115,8 @@ VARIABLES = (
     | STRING_VARIABLES
     | frozenset(("id", "type", "categories", "custom"))
 )
+#: What makes an object an item: one of these (`custom` alone does not).
+_ITEM_VARIABLES = VARIABLES - {"custom"}
 #: CSL 1.0.2 item types.
 TYPES = ITEM_TYPES
 #: Old Zotero spellings CSL 1.0.2 still accepts, read into the model field of the new one.
@@ -279,6 +283,17 @@ def date(value: Date) -> dict[str, Any]:
 FIELDS: dict[str, str] = {variable: field for field, variable in CSL_VARIABLES.items()}
 FIELDS.update({alias: FIELDS[target] for alias, target in ALIASES.items()})
 _RICH = frozenset(("title", "container-title", "abstract"))
+#: Variables whose string value is the model's value as it is (not a name, date, rich text,
+#: DOI or keyword list, nor an alias): the reader's fast path for the common case.
+_PLAIN = {
+    variable: field
+    for variable, field in FIELDS.items()
+    if variable not in NAME_VARIABLES
+    and variable not in DATE_VARIABLES
+    and variable not in _RICH
+    and variable not in ALIASES
+    and variable not in ("DOI", "keyword")
+}
 _NAME_PARTS = {variable: attr for attr, variable in _NAME_FIELDS}
 #: Name properties CSL 1.0.2 allows that the model has no slot for (dropped, reported).
 _NAME_FLAGS = frozenset(("comma-suffix", "static-ordering", "parse-names"))
@@ -386,8 +401,12 @@ def _parses(data: bytes) -> bool:
         return False
 
 
+#: What the splitters yield: (first line, bytes, is junk, the value when already parsed).
+_Piece = tuple[int, bytes, bool, Any]
+
+
 def _items(
-    pieces: Iterator[tuple[int, bytes, bool]],
+    pieces: Iterator[_Piece],
     array: bool,
     source: str,
     log: DiagnosticLog,
@@ -395,7 +414,7 @@ def _items(
     """Parse each piece and map it; `array` says the pieces are the items of one array."""
     index = 0
     seen = DigestSet()  # 64-bit digests of the ids read so far
-    for line, data, junk in pieces:
+    for line, data, junk, parsed in pieces:
         where = Location(source, line)
         if junk:
             text = data[:200].decode("utf-8", "replace").strip(" \t\r\n,")
@@ -409,7 +428,7 @@ def _items(
         pointer = f"/{index}" if array else ""
         index += 1
         try:
-            obj = orjson.loads(data)
+            obj = parsed if parsed is not None else orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             log.skip("CSL101", f"item {pointer or '/'}: invalid JSON ({exc.msg}), skipped", where)
             continue
@@ -419,7 +438,7 @@ def _items(
                 "CSL102", f"item {pointer or '/'} is a JSON {kind}, not an object, skipped", where
             )
             continue
-        if not any(key in VARIABLES and key != "custom" for key in obj):
+        if _ITEM_VARIABLES.isdisjoint(obj):
             names = ", ".join(list(obj)[:5]) or "nothing"
             log.skip(
                 "CSL102",
@@ -427,7 +446,7 @@ def _items(
                 where,
             )
             continue
-        ref = from_csl(obj, pointer, Location(source, line), log, index)
+        ref = from_csl(obj, pointer, where, log, index)
         digest = blake2b(ref.id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
         if not seen.add(int.from_bytes(digest, "little")):
             log.report(
@@ -438,7 +457,7 @@ def _items(
         yield ref
 
 
-def _lines(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
+def _lines(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
     """JSON lines: each non-blank line is one piece (a long line is gathered in linear time)."""
     number = 0
     parts: list[bytes] = []  # the pieces of the line being read
@@ -452,23 +471,24 @@ def _lines(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]
             number += 1
             begin = end + 1
             if raw.strip():
-                yield number, raw, not raw.lstrip().startswith(b"{")
+                yield number, raw, not raw.lstrip().startswith(b"{"), None
         if begin < len(chunk):
             parts.append(chunk[begin:])
         chunk = stream.read(_CHUNK)
     raw = b"".join(parts)
     if raw.strip():
-        yield number + 1, raw, not raw.lstrip().startswith(b"{")
+        yield number + 1, raw, not raw.lstrip().startswith(b"{"), None
 
 
-def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
+def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
     """Split a JSON array (or a run of objects) into its top-level values, as bytes.
 
-    Yields (first line, bytes, is_junk): an object or array is one piece; anything else between
-    them other than white space and commas (a number, a string, stray text) is junk, one piece
-    per value between commas inside the outer array. Each byte is scanned once: a string cut
+    Yields (first line, bytes, is_junk, value): an object or array is one piece; anything else
+    between them other than white space and commas (a number, a string, stray text) is junk, one
+    piece per value between commas inside the outer array. Each byte is scanned once: a string cut
     off by the end of a read is resumed where its scan stopped, and the buffer only grows at its
-    end, so a 10 MB string or line costs linear time.
+    end, so a 10 MB string or line costs linear time. An object of an indented array is
+    usually found, and parsed, by `_indented`: then `value` is the parsed object; else None.
     """
     buf = bytearray(first)
     line, mark = 1, 0  # `line` is the line number at offset `mark`
@@ -478,6 +498,7 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
     depth = 0
     outer = 0  # 1 inside the outer array, 2 after it
     eof = False
+    indented = True  # items so far were found by `_indented`: try it on the next one
 
     def line_at(offset: int) -> int:
         nonlocal line, mark
@@ -491,13 +512,13 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
             return
         if outer != 1:
             offset = pos + len(text) - len(text.lstrip(b" \t\r\n,"))
-            yield line_at(offset), text, True
+            yield line_at(offset), text, True, None
             return
         for value in _SEGMENT.finditer(text):
             piece = value.group()
             if piece.strip():
                 offset = pos + value.start() + len(piece) - len(piece.lstrip())
-                yield line_at(offset), piece.strip(), True
+                yield line_at(offset), piece.strip(), True, None
 
     while True:
         found = None
@@ -528,7 +549,7 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
                     continue
                 eof = True
             if start >= 0:  # a value cut off by the end of the input
-                yield line_at(start), bytes(buf[start:]), False
+                yield line_at(start), bytes(buf[start:]), False, None
             else:
                 yield from junk(len(buf))
             return
@@ -541,7 +562,7 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
             else:
                 depth -= 1
                 if not depth:
-                    yield line_at(start), bytes(buf[start:cur]), False
+                    yield line_at(start), bytes(buf[start:cur]), False, None
                     start, pos = -1, cur
             continue
         if char == b"[" and outer == 0:  # the outer array (stray text before it is junk)
@@ -549,16 +570,48 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes, bool]
             outer, pos = 1, cur
         elif char in b"[{":
             yield from junk(at)
+            if indented and char == b"{":
+                end, piece, value = _indented(buf, at)
+                if end > 0:  # the common case of an indented array: found and parsed
+                    cur = pos = end
+                    yield line_at(at), piece, False, value
+                    continue
+                indented = end == 0  # cut off by the end of the buffer: try the next one
             whole = _VALUE.match(buf, at)
             if whole is not None:  # the common case: the item is in the buffer, found in C
                 cur = pos = whole.end()
-                yield line_at(at), bytes(buf[at:cur]), False
+                yield line_at(at), bytes(buf[at:cur]), False, None
             else:  # cut off by the end of the buffer, deeper, or unbalanced: bracket by bracket
                 start, depth = at, 1
         elif char == b"]" and outer == 1:
             yield from junk(at)
             outer, pos = 2, cur
         # a stray closer stays in the junk run
+
+
+def _indented(buf: bytearray, at: int) -> tuple[int, bytes, Any]:
+    """The object of an indented array that starts at `at`, found without scanning it.
+
+    Returns (end, bytes, value); end 0 when the buffer holds no candidate end (the item may be
+    cut off), -1 when the item is not laid out that way or the candidate is not its end. In
+    an array written with indentation (citation-js, pandoc, Zotero, this writer) an object that
+    starts its line closes at the first later line holding its indentation and `}`; a newline
+    cannot stand inside a JSON string, so no value can fake it. The candidate is the item only
+    when it parses, and then it is exactly the piece the bracket scan finds (a JSON text ends
+    where its brackets pair), parsed once.
+    """
+    line_start = buf.rfind(b"\n", 0, at) + 1
+    indent = bytes(buf[line_start:at])
+    if indent.strip(b" \t"):
+        return -1, b"", None
+    close = buf.find(b"\n" + indent + b"}", at)
+    if close < 0:
+        return 0, b"", None
+    piece = bytes(buf[at : close + len(indent) + 2])
+    try:
+        return len(piece) + at, piece, orjson.loads(piece)
+    except orjson.JSONDecodeError:
+        return -1, b"", None
 
 
 def _string_end(buf: bytearray, begin: int, scan: int) -> int:
@@ -599,9 +652,11 @@ def from_csl(
     item = _Item(rid, obj, pointer, where, log)
     values: dict[str, Any] = {}
     for variable, value in obj.items():
-        if variable in ("id", "type"):
-            continue
-        item.variable(variable, value, values)
+        if type(value) is str and variable in _PLAIN:  # most values: kept as they are
+            if value:
+                values[_PLAIN[variable]] = value
+        elif variable not in ("id", "type"):
+            item.variable(variable, value, values)
     key = values.get("citation_key") or (rid if _KEY_LIKE.match(rid) else "")
     values["citation_key"] = key
     extra = {EXTRA: item.extra} if item.extra else {}
@@ -777,6 +832,11 @@ class _Item:
             parts: dict[str, str] = {}
             for key, part in entry.items():
                 attr = _NAME_PARTS.get(key)
+                if attr is not None and type(part) is str:  # the common case
+                    text = part.strip()
+                    if text:
+                        parts[attr] = text
+                    continue
                 if attr is None:
                     if part not in (None, "", [], False):
                         dropped.add(key)
