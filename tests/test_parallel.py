@@ -69,6 +69,26 @@ def test_replayed_diagnostics_keep_skips_severities_and_locations() -> None:
     assert log.skipped == 1
 
 
+def test_fields_dropped_together_cross_as_one_entry_and_replay_one_by_one() -> None:
+    recording = parallel._RecordingLog()
+    record = Location("in.jsonl", 3, "rec-1")
+    drops = [("Total", "aggregator field 'Total' has no RIS tag; dropped"), ("platform", "p")]
+    recording.report_fields("RIS011", record, drops)
+    recording.report_fields("RIS011", Location("in.jsonl", 4, "rec-2"), drops)
+    recording.report_fields("RIS011", record, [])  # nothing dropped: nothing recorded
+    assert len(recording.recorded) == 2
+    assert recording.recorded[0][3] is recording.recorded[1][3]  # equal drops stored once
+    wires = pickle.loads(pickle.dumps(recording.recorded))
+    log = DiagnosticLog()
+    parallel._replay(wires, log)
+    assert list(log) == [
+        Diagnostic("RIS011", Severity.INFO, message, Location("in.jsonl", line, rec, field))
+        for line, rec in ((3, "rec-1"), (4, "rec-2"))
+        for field, message in drops
+    ]
+    assert log.by_code == {"RIS011": 4} and log.counts[Severity.INFO] == 4
+
+
 def test_done_pickles_as_plain_lists() -> None:
     done = parallel.Done(["a", None], ["k", "k"], ["b", "b"], [], read=2, size=10)
     again = pickle.loads(pickle.dumps(done))

@@ -14,7 +14,15 @@ from typing import Any
 import pytest
 
 from citeport.cli import main
-from citeport.diagnostics import CODES, Action, Diagnostic, DiagnosticLog, Ledger, Location
+from citeport.diagnostics import (
+    CODES,
+    Action,
+    Diagnostic,
+    DiagnosticLog,
+    Ledger,
+    Location,
+    Severity,
+)
 
 from .test_examples import EXAMPLE, run_cli
 
@@ -287,6 +295,32 @@ def test_a_writer_note_without_provenance_joins_its_record() -> None:
         ("", "10.1/y", 1),
         (None, None, 0),
     ]
+
+
+def test_report_fields_makes_what_report_makes_for_each_field() -> None:
+    where = Location("a.jsonl", 2, "r1", "ignored")
+    drops = [("platform", "p dropped"), ("Total", "t dropped")]
+    one_by_one, together = DiagnosticLog(), DiagnosticLog()
+    for field, message in drops:
+        one_by_one.report("RIS011", message, Location("a.jsonl", 2, "r1", field))
+    together.report_fields("RIS011", where, drops)
+    assert list(together) == list(one_by_one)
+    assert together.by_code == one_by_one.by_code == {"RIS011": 2}
+    assert together.counts == one_by_one.counts
+
+
+def test_a_sink_threshold_counts_what_it_does_not_hand_over() -> None:
+    seen: list[Diagnostic] = []
+    log = DiagnosticLog(seen.append, sink_threshold=Severity.WARNING)
+    where = Location("a.jsonl", 2, "r1")
+    log.report_fields("RIS011", where, [("platform", "p"), ("Total", "t")])
+    log.report("MRK001", "closed", Location("a.jsonl", 2, "r1", "abstract"))
+    log.report("AGG005", "bad date", Location("a.jsonl", 2, "r1", "issued"))
+    log.skip("AGG001", "not JSON", Location("a.jsonl", 3))
+    assert [(d.code, d.location.line) for d in seen] == [("AGG005", 2), ("AGG001", 3)]
+    assert log.by_code == {"RIS011": 2, "MRK001": 1, "AGG005": 1, "AGG001": 1}
+    assert (log.counts[Severity.INFO], log.warnings, log.skipped) == (3, 2, 1)
+    assert log.by_action[Action.DROPPED] == 2
 
 
 def test_every_code_has_an_action() -> None:

@@ -645,3 +645,13 @@ def test_round_trip_regressions_dates_and_book_container() -> None:
         (),
         "",
     )
+
+
+def test_a_line_break_in_a_page_is_not_a_range() -> None:
+    # "\n-0" is the page "-0" on one line; cut at the dash it lost its start page.
+    assert ris.record(Reference(id="p", type="article", page="\n-0")) == (
+        "TY  - GEN\r\nSP  - -0\r\nER  - \r\n"
+    )
+    assert ris.record(Reference(id="p", type="article", page=" 12 -\n15 ")) == (
+        "TY  - GEN\r\nSP  - 12\r\nEP  - 15\r\nER  - \r\n"
+    )

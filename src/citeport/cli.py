@@ -202,7 +202,8 @@ def _convert(args: argparse.Namespace) -> int:
             if not json_on_stderr and diag.severity >= threshold:
                 emit(str(diag))
 
-        log = DiagnosticLog(sink=show)
+        # Without a ledger, diagnostics `show` would not print are only counted, never built.
+        log = DiagnosticLog(sink=show, sink_threshold=None if ledger is not None else threshold)
         options = WriteOptions(
             unicode=args.unicode,
             full_journal_names=args.full_journal_names,

@@ -8,7 +8,7 @@ returns it. Every code is listed in `CODES` with what it means (and in docs/diag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
@@ -362,13 +362,28 @@ class DiagnosticLog:
     the counts the CLI summary and exit code are made from. With a `sink`, each diagnostic is
     handed to it as it happens and not kept, so a long run's memory stays flat (the CLI prints
     through a sink); without one, the log keeps them for the caller (the Python API).
+
+    `sink_threshold` is the lowest severity the sink wants: a diagnostic below it is counted
+    (in `counts`, `by_code`, `by_action`) but neither made nor handed to the sink. The CLI sets
+    it when it neither prints notes nor writes a `--report json` ledger, so a run that drops ten
+    fields a record does not build ten objects a record that nobody looks at. Without a sink it
+    is ignored: the log keeps every diagnostic.
+
+    A writer that drops several fields of one record reports them with `report_fields` (one
+    diagnostic per field, as `report` would make them, counted in one step).
     """
 
-    __slots__ = ("_items", "_sink", "by_code", "counts", "skipped")
+    __slots__ = ("_items", "_sink", "_threshold", "by_code", "counts", "skipped")
 
-    def __init__(self, sink: Callable[[Diagnostic], None] | None = None) -> None:
+    def __init__(
+        self,
+        sink: Callable[[Diagnostic], None] | None = None,
+        *,
+        sink_threshold: Severity | None = None,
+    ) -> None:
         self._items: list[Diagnostic] = []
         self._sink = sink
+        self._threshold = sink_threshold if sink is not None else None
         self.skipped = 0
         self.counts: dict[Severity, int] = dict.fromkeys(Severity, 0)
         self.by_code: dict[str, int] = {}
@@ -382,13 +397,45 @@ class DiagnosticLog:
     ) -> Diagnostic:
         """Record a diagnostic; its severity defaults to the code's own."""
         diag = Diagnostic(code, severity or CODES[code].severity, message, location)
-        if self._sink is None:
-            self._items.append(diag)
-        else:
-            self._sink(diag)
         self.counts[diag.severity] += 1
         self.by_code[code] = self.by_code.get(code, 0) + 1
+        if self._sink is None:
+            self._items.append(diag)
+        elif self._threshold is None or diag.severity >= self._threshold:
+            self._sink(diag)
         return diag
+
+    def report_fields(
+        self,
+        code: str,
+        where: Location,
+        fields: Sequence[tuple[str, str]],
+        severity: Severity | None = None,
+    ) -> None:
+        """Record one diagnostic per `(field, message)` about the record at `where`, in order.
+
+        The same diagnostics as a `report(code, message, Location(..., field))` for each pair
+        (`where` gives the source, line and record), counted in one step, and made only when
+        the log keeps them or its sink wants their severity.
+        """
+        if not fields:
+            return
+        level = severity or CODES[code].severity
+        self.counts[level] += len(fields)
+        self.by_code[code] = self.by_code.get(code, 0) + len(fields)
+        sink = self._sink
+        if sink is not None and self._threshold is not None and level < self._threshold:
+            return
+        source, line, record = where.source, where.line, where.record
+        made = [
+            Diagnostic(code, level, message, Location(source, line, record, field))
+            for field, message in fields
+        ]
+        if sink is None:
+            self._items.extend(made)
+        else:
+            for diag in made:
+                sink(diag)
 
     def add(self, diag: Diagnostic, skipped: bool = False) -> None:
         """Record a diagnostic made elsewhere (a worker process, an input check)."""

@@ -19,13 +19,13 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from multiprocessing.pool import AsyncResult, Pool
 from operator import attrgetter
 from typing import IO, TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, DiagnosticLog, Location, Severity
+from .diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from .keys import base_key
 from .options import WriteOptions
 from .records import Assembler, RecordWriter
@@ -50,8 +50,10 @@ class Task:
 
 
 #: A diagnostic as it crosses from a worker: (skipped, code, severity, message, location),
-#: the location as the tuple of its fields.
-Wire = tuple[bool, str, int, str, tuple[Any, ...]]
+#: the location as the tuple of its fields. The fields one `report_fields` call dropped cross
+#: as one entry, `message` then being the tuple of `(field, message)` pairs and `location` the
+#: record's (source, line, record); the main process hands them to its own `report_fields`.
+Wire = tuple[bool, str, int, Any, tuple[Any, ...]]
 
 _location_fields = attrgetter(*(f.name for f in fields(Location)))
 _SEVERITIES = {int(s): s for s in Severity}
@@ -93,7 +95,9 @@ class _RecordingLog(DiagnosticLog):
 
     Equal messages (the same for every record) and equal locations (several diagnostics about
     one record) are shared, so the pickle that carries them to the main process stores each
-    once, and the main process makes each `Location` once.
+    once, and the main process makes each `Location` once. The fields a writer drops together
+    (`report_fields`: ten a record for aggregator input) cross as one entry, which the main
+    log expands only when it keeps them or its sink wants them.
     """
 
     def __init__(self) -> None:
@@ -119,6 +123,22 @@ class _RecordingLog(DiagnosticLog):
         self.recorded[-1] = (True, *self.recorded[-1][1:])
         return diag
 
+    def report_fields(
+        self,
+        code: str,
+        where: Location,
+        fields: Sequence[tuple[str, str]],
+        severity: Severity | None = None,
+    ) -> None:
+        if not fields:
+            return
+        strings = self._strings
+        record = (where.source, where.line, where.record)
+        level = int(severity or CODES[code].severity)
+        pairs = tuple(fields)  # the same for most records of one input: stored once
+        pairs = strings.setdefault(pairs, pairs)
+        self.recorded.append((False, code, level, pairs, strings.setdefault(record, record)))
+
 
 def _replay(wires: list[Wire], log: DiagnosticLog) -> None:
     """Report the worker's diagnostics to the main log, as the serial run reports them."""
@@ -128,7 +148,9 @@ def _replay(wires: list[Wire], log: DiagnosticLog) -> None:
     for skipped, code, severity, message, where in wires:
         if where is not last:  # a record's diagnostics share one location tuple
             location, last = Location(*where), where
-        if skipped:
+        if isinstance(message, tuple):  # the fields of one `report_fields` call
+            log.report_fields(code, location, message, severities[severity])
+        elif skipped:
             log.skip(code, message, location)
         else:
             log.report(code, message, location, severities[severity])

@@ -236,14 +236,21 @@ def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | 
     """One record's text, with a report for each field RIS has no tag for."""
     text = record(ref, options.ris_profile, log)
     where = Location(_source(ref), _line(ref), ref.id)
-    for field in UNWRITTEN:
-        if getattr(ref, field):
-            log.report("RIS001", f"{field} has no RIS tag; dropped", replace(where, field=field))
+    log.report_fields(
+        "RIS001",
+        where,
+        [(field, f"{field} has no RIS tag; dropped") for field in UNWRITTEN if getattr(ref, field)],
+    )
     for namespace, fields in ref.extra.items():
         if namespace != NAME:
-            for name in sorted(map(str, fields)):
-                message = f"{namespace} field {name!r} has no RIS tag; dropped"
-                log.report("RIS011", message, replace(where, field=name))
+            log.report_fields(
+                "RIS011",
+                where,
+                [
+                    (name, f"{namespace} field {name!r} has no RIS tag; dropped")
+                    for name in sorted(map(str, fields))
+                ],
+            )
     if text.count(CRLF) <= 2:  # TY and ER only: a reader would take it for no record at all
         log.report("RIS010", "reference holds nothing RIS can write; left out", where)
         return None
@@ -292,6 +299,8 @@ def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None =
             )
 
     def tag(name: str, value: str, field_name: str = "") -> None:
+        if not value:
+            return
         value = _one_line(value)
         if not value:  # an empty tag would read back as no value (a record of one: no record)
             return
@@ -339,13 +348,14 @@ def record(ref: Reference, profile: str = "default", log: DiagnosticLog | None =
         tag("", _da(accessed), "accessed")
     tag("", ref.volume, "volume")
     tag("", ref.issue, "issue")
-    if ref.page:
-        match = _PAGE_RANGE.match(ref.page)
+    page = _one_line(ref.page)  # "\n-0" is the page "-0", not a range from a line break
+    if page:
+        match = _PAGE_RANGE.match(page)
         if match:
             tag("SP", match.group(1))
             tag("EP", match.group(2))
         else:
-            tag("SP", ref.page)
+            tag("SP", page)
     for key in ("number", "genre", "edition", "publisher", "publisher_place", "issn", "isbn"):
         tag("", getattr(ref, key), key)
     for key in ("doi", "url", "language"):
@@ -399,6 +409,8 @@ def _writable(
             f"{field}: {', '.join(lost)} not expressible in a RIS date; dropped",
             Location(_source(ref), _line(ref), ref.id, field),
         )
+    if date.parts == (kept,) and not date.circa:
+        return date  # the common case: nothing to cut
     return replace(date, parts=(kept,), circa=False)
 
 
@@ -422,20 +434,23 @@ def _name(name: Name) -> str:
         return name.literal
     # Parts on one line, single spaces; a part of only spaces is no part ("\n, , Jr." would
     # read back as the family name "Jr.").
-    name = Name(**{part: " ".join(getattr(name, part).split()) for part in _NAME_PARTS})
-    name = mononym(name)  # "AU  - Madonna", not "AU  - , Madonna"
-    parts = [name.family_full()]
-    if name.given or name.suffix:
-        parts.append(name.given)
-    if name.suffix:
-        parts.append(name.suffix)
-    elif not name.given and len(parts[0].split()) > 1:
+    family = " ".join(name.family.split())
+    given = " ".join(name.given.split())
+    dropping = " ".join(name.dropping_particle.split())
+    particle = " ".join(name.non_dropping_particle.split())
+    suffix = " ".join(name.suffix.split())
+    if not (family or dropping or particle):  # "AU  - Madonna", not "AU  - , Madonna"
+        alone = mononym(Name(given=given, suffix=suffix))
+        family, given, suffix = alone.family, alone.given, alone.suffix
+    parts = [f"{particle} {family}" if particle else family]  # `Name.family_full`
+    if given or suffix:
+        parts.append(given)
+    if suffix:
+        parts.append(suffix)
+    elif not given and len(parts[0].split()) > 1:
         # "van Gogh,": without the comma a reader takes "van" for the family ("Given Family").
         parts.append("")
     return ", ".join(parts)
-
-
-_NAME_PARTS = ("family", "given", "dropping_particle", "non_dropping_particle", "suffix", "literal")
 
 
 def _one_line(value: str) -> str:

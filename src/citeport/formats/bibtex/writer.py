@@ -128,7 +128,7 @@ def entry(
 
     def text(name: str, value: str) -> None:
         if value:
-            fields.append((name, escape_text(value)))
+            fields.append((name, latex.escape(value, ascii_only, unknown)))
 
     def rich(name: str, value: RichText, protect: bool = False) -> None:
         if value:
@@ -253,8 +253,14 @@ def entry(
     _kept_fields(ref, fields, ascii_only, unknown, log, dialect)
     for namespace, foreign in ref.extra.items():
         if namespace != "bibtex":
-            for name in sorted(map(str, foreign)):
-                note("BIB004", f"{namespace} field {name!r} has no BibTeX field; dropped", name)
+            log.report_fields(
+                "BIB004",
+                _where(ref),
+                [
+                    (name, f"{namespace} field {name!r} has no BibTeX field; dropped")
+                    for name in sorted(map(str, foreign))
+                ],
+            )
     _dropped(ref, log)
     if unknown:
         log.report(
@@ -347,14 +353,11 @@ _NOT_WRITTEN: tuple[tuple[str, Callable[[Reference], object]], ...] = (
 
 
 def _dropped(ref: Reference, log: DiagnosticLog) -> None:
-    for name, get in _NOT_WRITTEN:
-        if get(ref):
-            where = _where(ref)
-            log.report(
-                "BIB002",
-                f"{name} has no BibTeX field; dropped",
-                Location(where.source, where.line, where.record, name),
-            )
+    log.report_fields(
+        "BIB002",
+        _where(ref),
+        [(name, f"{name} has no BibTeX field; dropped") for name, get in _NOT_WRITTEN if get(ref)],
+    )
 
 
 def _edtf(date: Date) -> str:
