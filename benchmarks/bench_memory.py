@@ -23,6 +23,7 @@ The section is printed and put into ``docs/benchmarks.md`` under
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,7 +63,7 @@ def measure(args: argparse.Namespace) -> tuple[list[dict[str, object]], list[str
             row: dict[str, object] = {"reader": reader, "writer": writer, "large_size": large}
             for tag, n in (("small", args.small), ("large", large)):
                 src = inputs[n].paths[reader]
-                dest = args.workdir / f"mem_out.{writer}"
+                dest = args.workdir / f"mem_out_{os.getpid()}.{writer}"  # runs may overlap
                 dest.unlink(missing_ok=True)
                 cmd = bf.convert_cmd(args.python, src, writer, dest, reader, "1")
                 bf.log(f"{reader} -> {writer} @ {n}")

@@ -7,7 +7,7 @@ kept when it is a valid BibTeX key. Collisions get a letter suffix: `...rapture`
 BibTeX, CSL-JSON and `\\bibitem` keys written in one run agree.
 
 Uniqueness needs the set of keys already given out: that set is the one thing that grows with
-the input, kept as 64-bit digests in a `DigestSet` (13-27 bytes a record).
+the input, kept as 64-bit digests in a `DigestSet` (8-9 bytes a record).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
+from collections import OrderedDict
 from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
@@ -40,7 +42,7 @@ _UNDECOMPOSED = str.maketrans(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def fold(value: str) -> str:
     """Lower-case ASCII letters and digits only ("Léon" -> "leon", "Đặng" -> "dang",
     "工程" -> "")."""
@@ -88,70 +90,64 @@ def preferred_key(ref: Reference) -> str:
     return given if given and _VALID_KEY.match(given) else base_key(ref)
 
 
-_ZERO = (0,)
+#: Ints a run holds on average before the runs split (a run is then 4 KiB, an insert a
+#: 2 KiB `memmove`, a lookup a 9-step `bisect`).
+_RUN = 512
+_EMPTY: array[int] = array("Q")
+#: Colliding bases whose suffix search `CitationKeys` can resume (others restart at `a`).
+_HINTS = 4096
 
 
 class DigestSet:
-    """A set of nonzero 64-bit ints in one `array('Q')`: open addressing, linear probing.
+    """A set of 64-bit ints (digests) kept as sorted `array('Q')` runs: 8-9 bytes an int.
 
-    8 bytes a slot, at most 60% full (the table doubles then): 13-27 bytes an int, where a
-    Python `set` of ints takes about 70. Ints are spread over the slots by their low bits, so
-    they should be digests (uniform bits). 0 marks an empty slot; `add` stores 0 as 1.
+    The runs split the 64-bit range into equal slices by the top bits (run `k` holds the ints
+    whose top bits are `k`), each run sorted. A lookup is a `bisect` in one run, in C; an add
+    inserts in place (a `memmove` of about `_RUN` / 2 ints). When the runs hold `_RUN` ints each
+    on average, every run is split in two, one at a time, so the table never holds two copies
+    of its contents: it grows by a few hundred bytes at a time, with no doubling step. A Python
+    `set` of ints takes about 70 bytes an int; an open-addressing table 16-27 (and twice that
+    while it doubles). The ints should be digests (uniform bits), so the runs stay even.
     """
 
-    __slots__ = ("_count", "_limit", "_mask", "_slots")
+    __slots__ = ("_count", "_limit", "_runs", "_shift")
 
-    def __init__(self, capacity: int = 1024) -> None:
-        size = 8
-        while size * 3 < capacity * 5:
-            size *= 2
-        self._slots = array("Q", _ZERO) * size
-        self._mask = size - 1
-        self._limit = size * 3 // 5
+    def __init__(self) -> None:
+        self._runs = [array("Q")]
+        self._shift = 64  # run of `value`: value >> shift
+        self._limit = _RUN
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
-    def _slot(self, value: int) -> int:
-        """The index of `value`'s slot: where it is, or the empty slot where it would go."""
-        slots, mask = self._slots, self._mask
-        i = value & mask
-        while True:
-            found = slots[i]
-            if found == value or not found:
-                return i
-            i = (i + 1) & mask
-
     def __contains__(self, value: int) -> bool:
-        value = value or 1
-        return self._slots[self._slot(value)] == value
+        run = self._runs[value >> self._shift]
+        i = bisect_left(run, value)
+        return i < len(run) and run[i] == value
 
     def add(self, value: int) -> bool:
-        """Add `value`; returns False when it was there already."""
-        value = value or 1
-        i = self._slot(value)
-        slots = self._slots
-        if slots[i] == value:
+        """Add `value` (0 <= value < 2**64); returns False when it was there already."""
+        run = self._runs[value >> self._shift]
+        i = bisect_left(run, value)
+        if i < len(run) and run[i] == value:
             return False
-        slots[i] = value
+        run.insert(i, value)
         self._count += 1
         if self._count > self._limit:
-            self._grow()
+            self._split()
         return True
 
-    def _grow(self) -> None:
-        old = self._slots
-        size = 2 * len(old)
-        slots = array("Q", _ZERO) * size
-        mask = size - 1
-        for value in old:
-            if value:
-                i = value & mask
-                while slots[i]:
-                    i = (i + 1) & mask
-                slots[i] = value
-        self._slots, self._mask, self._limit = slots, mask, size * 3 // 5
+    def _split(self) -> None:
+        """Split every run in two at the middle of its slice of the range."""
+        old = self._runs
+        shift = self._shift - 1
+        runs: list[array[int]] = []
+        for k in range(len(old)):
+            run, old[k] = old[k], _EMPTY  # freed once split: one run copied at a time
+            i = bisect_left(run, ((2 * k + 1) << shift))
+            runs += (run[:i], run[i:])
+        self._runs, self._shift, self._limit = runs, shift, 2 * self._limit
 
 
 class CitationKeys:
@@ -159,16 +155,22 @@ class CitationKeys:
 
     Keys are unique ignoring case, as BibTeX and biber compare them: `Smith2020` and
     `smith2020` would be one entry to them. The keys given out are remembered as 64-bit
-    digests of their case-folded spelling in a `DigestSet` (13-27 bytes a key rather than
+    digests of their case-folded spelling in a `DigestSet` (8-9 bytes a key rather than
     150); two keys sharing a digest (odds of 1 in 10^19 a pair) would only give the second a
     suffix.
+
+    A suffix search starts where the last one for the same base stopped (`_next`, the
+    `_HINTS` bases that collided most recently); a base no longer there is searched from `a`.
+    That gives the same key: every suffix the earlier searches passed over was taken, and
+    stays taken. So the hints are bounded (a dict of every colliding base would grow with the
+    input) without changing a key.
     """
 
     __slots__ = ("_next", "_used")
 
     def __init__(self) -> None:
         self._used = DigestSet()
-        self._next: dict[str, int] = {}
+        self._next: OrderedDict[str, int] = OrderedDict()  # base -> its next suffix, LRU order
 
     def assign(self, ref: Reference) -> str:
         """The key for `ref`: its own key when valid and free, else a generated one."""
@@ -181,13 +183,16 @@ class CitationKeys:
             return given
         key = base
         if not add(_digest(key)):
-            n = self._next.get(base, 0)  # resume where this base's suffixes stopped
+            hints = self._next
+            n = hints.pop(base, 0)  # resume where this base's suffixes stopped
             while True:
                 key = base + _suffix(n)
                 n += 1
                 if add(_digest(key)):
                     break
-            self._next[base] = n
+            hints[base] = n  # now the most recent
+            if len(hints) > _HINTS:
+                hints.popitem(last=False)
         return key
 
 

@@ -88,7 +88,7 @@ _INITIAL = re.compile(r"^\w\.?$|^(?:\w\.){2,}$")
 _MAX_PERSON_WORDS = 5
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def parse_name(raw: str) -> Name | None:
     """Parse one personal name; None for an empty string.
 
@@ -170,7 +170,7 @@ def _parse_inverted(value: str) -> Name:
     )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def is_corporate(raw: str) -> bool:
     """Is this an organisation's name rather than a person's?
 
@@ -224,7 +224,7 @@ def mononym(name: Name) -> Name:
 _INITIAL_SPLIT = re.compile(r"([\s.\-‐]+)")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def initials(given: str) -> str:
     """IEEE initials of a given name: "Quoc-Tung" -> "Q.-T.", "Michael W." -> "M. W.".
 

@@ -61,7 +61,7 @@ def _iso4(title: str) -> str:
     return str(_abbreviator()(title, remove_part=True))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def abbreviate(title: str) -> str:
     """The ISO 4 abbreviation of a periodical title (the title itself when nothing applies).
 
