@@ -21,6 +21,12 @@ A command neither pylatexenc's latex2text nor this module knows is kept as it wa
 the brace groups right after it, in a raw span (`raw_tex`), and named by `unknown_commands` so
 the reader can report it: pylatexenc would drop it (and `\\texttt`'s argument with it).
 
+Speed: pylatexenc's walker is slow, so a fast reader (`_fast_whole`, at the end of this module)
+reads the common subset first (text, ligatures, `{...}` groups, accents on a letter, symbol
+commands, the style commands and declarations above, inline math) and leaves anything else to
+pylatexenc; it gives exactly pylatexenc's rich text (tests/test_latex_fast.py compares the two
+over the corpus). `parse(value, fast=False)` or `CITEPORT_LATEX_SLOW=1` turns it off.
+
 `render` writes a rich-text tree as a BibTeX field value (without the outer braces):
 
 - the characters LaTeX treats specially (`& % $ # _ { } ~ ^ \\`) are escaped, so the value parses
@@ -39,6 +45,7 @@ the reader can report it: pylatexenc would drop it (and `\\texttt`'s argument wi
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -189,7 +196,7 @@ def _nested_accents(cluster: str) -> str | None:
     return "{" + spelled + "}"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def spell(cluster: str) -> str | None:
     """The ASCII LaTeX spelling of one character (with its combining marks), or None.
 
@@ -510,7 +517,7 @@ def without_raw(rich: RichText) -> RichText:
     return tuple(out)
 
 
-def parse(value: str) -> RichText:
+def parse(value: str, *, fast: bool = True) -> RichText:
     """Parse a BibTeX field value (LaTeX, without its outer braces) into rich text.
 
     A brace group that does not start with a command is case-protected (`NoCase`); a group
@@ -519,8 +526,16 @@ def parse(value: str) -> RichText:
     raw span (`raw_tex`; `unknown_commands` names them). Never raises: pylatexenc's tolerant
     mode reads unbalanced input as well as it can. Cached: names and journal titles repeat a
     great deal across a library.
+
+    Args:
+        value: The field value.
+        fast: False reads every span with pylatexenc (uncached), never with the fast reader
+            (`_fast_whole`); the result is the same (tests/test_latex_fast.py checks it).
+            Setting the environment variable `CITEPORT_LATEX_SLOW=1` does this everywhere.
     """
-    return _read(value)[0]
+    if fast and FAST_PATH:
+        return _read(value)[0]
+    return _read_value(value, fast=False)[0]
 
 
 def unknown_commands(value: str) -> tuple[str, ...]:
@@ -546,8 +561,12 @@ def _known_name(name: str) -> bool:
     )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _read(value: str) -> tuple[RichText, tuple[str, ...]]:
+    return _read_value(value, FAST_PATH)
+
+
+def _read_value(value: str, fast: bool) -> tuple[RichText, tuple[str, ...]]:
     if not _LATEX_SYNTAX.search(value):
         return ((Text(value),) if value else ()), ()
     if not _COMMANDS_OR_GROUPS.search(value):
@@ -555,9 +574,9 @@ def _read(value: str) -> tuple[RichText, tuple[str, ...]]:
         return (Text(_LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], value)),), ()
     unknown: list[str] = []
     if len(value) > _SPAN_MIN and not _DECLARATION.search(value):
-        rich = _parse_spans(value, unknown)
+        rich = _parse_spans(value, unknown, fast)
     else:
-        rich = _parse_whole(value, unknown)
+        rich = _parse_whole(value, unknown, fast)
     return rich, tuple(dict.fromkeys(unknown))
 
 
@@ -574,7 +593,7 @@ _SPECIAL = re.compile(r"[\\{}$]")
 _CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
 
 
-def _parse_spans(value: str, unknown: list[str]) -> RichText:
+def _parse_spans(value: str, unknown: list[str], fast: bool = True) -> RichText:
     """Parse a long value as plain runs and the LaTeX spans between them.
 
     A span starts at `\\`, `{`, `}` or `$` and runs to the first white space outside braces and
@@ -598,7 +617,7 @@ def _parse_spans(value: str, unknown: list[str]) -> RichText:
         if word_start > pos:
             out.append(Text(_ligatures(value[pos:word_start])))
         end = _span_end(value, start)
-        out.extend(_parse_whole(value[word_start:end], unknown))
+        out.extend(_parse_whole(value[word_start:end], unknown, fast))
         pos = end
     return concat(out)
 
@@ -634,8 +653,16 @@ def _ligatures(text: str) -> str:
     return _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m.group()], text) if text else text
 
 
-def _parse_whole(value: str, unknown: list[str] | None = None) -> RichText:
-    """Parse a value with pylatexenc; the unknown commands are added to `unknown`."""
+def _parse_whole(value: str, unknown: list[str] | None = None, fast: bool = True) -> RichText:
+    """Parse a value with pylatexenc; the unknown commands are added to `unknown`.
+
+    With `fast`, the fast reader (`_fast_whole`) reads it when it can (it finds no unknown
+    command: it leaves those to pylatexenc).
+    """
+    if fast:
+        rich = _fast_whole(value)
+        if rich is not None:
+            return rich
     # BibTeX has no comments inside values: a bare % is a percent sign.
     value = _UNESCAPED_PERCENT.sub(r"\\%", value)
     try:
@@ -799,3 +826,282 @@ def _arg_nodes(arg: LatexNode) -> list[LatexNode]:
     if isinstance(arg, LatexGroupNode):
         return [n for n in arg.nodelist or [] if n is not None]
     return [arg]
+
+
+# --- the fast reader ---------------------------------------------------------------------------
+#
+# Most BibTeX values are words with `{Protected}` groups, accents (`{\\"o}`, `\\'e`), symbols
+# (`\\&`, `\\ss`), ligatures, `\\textit{...}` and inline math. `_fast_whole` reads that subset
+# with a regex-driven scanner and gives up (None) on anything else, which pylatexenc then reads.
+# It gives exactly `_parse_whole`'s rich text: what a command reads as is taken from
+# pylatexenc itself, once per command (`_symbol_text`, `_accent_text`), and checked there in
+# the forms the scanner reads (a control word eats the white space after it, a control symbol
+# does not); tests/test_latex_fast.py compares both readers over the corpus and random values.
+
+#: `CITEPORT_LATEX_SLOW=1` turns the fast reader off (every value goes to pylatexenc).
+FAST_PATH = os.environ.get("CITEPORT_LATEX_SLOW", "").strip() in ("", "0")
+
+#: A run of text: no command, group or math (`#`, `^`, `_` are text outside math).
+_FAST_TEXT = re.compile(r"[^\\{}$]+")
+#: pylatexenc's specials (its latex2text table), longest first.
+_FAST_SPECIALS = re.compile(r"---|--|``|''|!`|\?`|~|&")
+_FAST_SPECIAL_TEXT = {
+    "---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "!`": "\u00a1",
+    "?`": "\u00bf", "~": "\u00a0", "&": "   ",
+}  # fmt: skip
+_FAST_NAME = re.compile(r"[A-Za-z]+")
+#: The white space a control word eats (a line break ends a paragraph: left to pylatexenc).
+_FAST_SPACE = re.compile(r"[ \t]*")
+#: Control symbols the fast reader may read (if pylatexenc reads them as text: `_symbol_text`);
+#: `\\\\`, `\\(`, `\\[`, `\\@` and the like go to pylatexenc.
+_FAST_SYMBOLS = frozenset(" &%$#_{}'\"^`~=.,;:!/-|")
+#: Commands that take one letter and put an accent on it (pylatexenc's argument spec `{`).
+_FAST_ACCENTS = frozenset("'\"^`~=.cvuHdbkr")
+#: Math the fast reader leaves to pylatexenc: a comment, an escaped `$`, environments,
+#: escaped braces and nested math delimiters.
+_FAST_MATH_HARD = re.compile(r"[%\n]|\\[$(){}\[\]]|\\begin|\\end")
+#: Filled once per command name; bounded (`_FAST_TABLE_MAX`) against odd inputs with many names.
+_SYMBOL_TEXTS: dict[str, str | None] = {}
+_ACCENT_TEXTS: dict[tuple[str, str], str | None] = {}
+_MATH_OK: dict[str, bool] = {}
+_FAST_TABLE_MAX = 4096
+#: Deeper brace nesting goes to pylatexenc (the fast reader recurses once per level).
+_FAST_MAX_DEPTH = 64
+
+
+class _Fallback(Exception):
+    """Raised inside the fast reader: the value needs pylatexenc."""
+
+
+def _fast_whole(value: str) -> RichText | None:
+    """`_parse_whole`'s rich text for a value in the common subset, or None (use pylatexenc)."""
+    try:
+        out, _ = _fast_list(value, 0, True, False, 0)
+    except _Fallback:
+        return None
+    return concat(out)
+
+
+def _fast_list(
+    value: str, pos: int, top: bool, group: bool, depth: int
+) -> tuple[list[Inline], int]:
+    """Read nodes from `pos` to the end of the value (or past the `}` closing a group).
+
+    Mirrors `_nodes`: `top` is whether brace groups are case-protected; a declaration
+    (`\\em`) styles the rest of the list. `depth` is the brace nesting.
+    """
+    if depth > _FAST_MAX_DEPTH:
+        raise _Fallback
+    out: list[Inline] = []
+    size = len(value)
+    while pos < size:
+        char = value[pos]
+        if char == "\\":
+            pos = _fast_command(value, pos, out, group, depth)
+            if pos < 0:  # a declaration read the rest of the list
+                return out, -pos - 1
+        elif char == "{":
+            inner, end = _fast_list(value, pos + 1, False, True, depth + 1)
+            merged = concat(inner)
+            if not top or value.startswith("\\", pos + 1):
+                out.extend(merged)  # a special character, or a group inside a protected one
+            elif all(type(n) is Math for n in merged):
+                out.extend(merged)
+            elif merged:
+                out.append(NoCase(merged))
+            pos = end
+        elif char == "}":
+            if not group:
+                raise _Fallback
+            return out, pos + 1
+        elif char == "$":
+            pos = _fast_math(value, pos, out)
+        else:
+            match = _FAST_TEXT.match(value, pos)
+            run = match.group()  # type: ignore[union-attr]
+            if "~" in run or "&" in run or "-" in run or "'" in run or "`" in run:
+                run = _FAST_SPECIALS.sub(lambda m: _FAST_SPECIAL_TEXT[m.group()], run)
+            out.append(Text(run))
+            pos = match.end()  # type: ignore[union-attr]
+    if group:
+        raise _Fallback  # an unclosed group
+    return out, pos
+
+
+def _fast_math(value: str, pos: int, out: list[Inline]) -> int:
+    """Inline math from the `$` at `pos`; returns the position after its closing `$`."""
+    end = value.find("$", pos + 1)
+    if end <= pos + 1:  # `$$` (display math) or no closing `$`
+        raise _Fallback
+    tex = value[pos + 1 : end]
+    if _FAST_MATH_HARD.search(tex) or tex.endswith("\\") or not _balanced(tex):
+        raise _Fallback
+    if "\\" in tex:
+        # A command whose arguments pylatexenc looks for past the closing `$` (`$\\not$`)
+        # makes it read on: each formula with commands is checked once.
+        ok = _MATH_OK.get(tex)
+        if ok is None:
+            ok = _parse_whole(f"${tex}$", fast=False) == (Math(tex),)
+            if len(_MATH_OK) < _FAST_TABLE_MAX:
+                _MATH_OK[tex] = ok
+        if not ok:
+            raise _Fallback
+    out.append(Math(tex))
+    return end + 1
+
+
+def _balanced(tex: str) -> bool:
+    depth = 0
+    for char in tex:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _fast_command(value: str, pos: int, out: list[Inline], group: bool, depth: int) -> int:
+    """Read the command at `pos` (a backslash) and what it takes; returns the next position.
+
+    A declaration reads the rest of the list: it returns `-(position after it) - 1`.
+    """
+    size = len(value)
+    if pos + 1 >= size:
+        raise _Fallback
+    match = _FAST_NAME.match(value, pos + 1)
+    if match is not None:
+        name = match.group()
+        end = match.end()
+        if end < size and (value[end] == "@" or value[end].isalpha()):
+            raise _Fallback  # pylatexenc reads non-ASCII letters as part of the name
+        after = _FAST_SPACE.match(value, end).end()  # a control word eats the spaces after it
+        if after < size and value[after] == "\n":
+            raise _Fallback
+    else:
+        name = value[pos + 1]
+        if name not in _FAST_SYMBOLS:
+            raise _Fallback
+        end = after = pos + 2
+    style = _DECLARATION_STYLE.get(name)
+    if style is not None:
+        rest, stop = _fast_list(value, after, False, group, depth)
+        out.append(Styled(style, concat(rest)))
+        return -stop - 1
+    style = _STYLE_OF.get(name)
+    if style is not None:
+        start = _FAST_SPACE.match(value, end).end()
+        if start >= size or value[start] != "{":
+            raise _Fallback
+        inner, stop = _fast_list(value, start + 1, False, True, depth + 1)
+        out.append(Styled(style, concat(inner)))
+        return stop
+    if name in _FAST_ACCENTS:
+        return _fast_accent(value, name, end, out)
+    text = _SYMBOL_TEXTS[name] if name in _SYMBOL_TEXTS else _symbol_text(name)
+    if text is None:
+        raise _Fallback
+    if text:
+        out.append(Text(text))
+    return after
+
+
+def _fast_accent(value: str, name: str, pos: int, out: list[Inline]) -> int:
+    """An accent command's letter from `pos` (after the command's name)."""
+    size = len(value)
+    pos = _FAST_SPACE.match(value, pos).end()
+    if pos >= size:
+        raise _Fallback
+    char = value[pos]
+    if char == "{":
+        close = value.find("}", pos + 1)
+        base = value[pos + 1 : close] if close > 0 else ""
+        if not (len(base) == 1 and base.isascii() and base.isalpha()) and base not in (
+            "\\i",
+            "\\j",
+        ):
+            raise _Fallback
+        end = close + 1
+    elif char.isascii() and char.isalpha():
+        base, end = char, pos + 1
+    elif value.startswith(("\\i", "\\j"), pos) and not (
+        pos + 2 < size and value[pos + 2].isalpha()
+    ):
+        base = value[pos : pos + 2]
+        end = _FAST_SPACE.match(value, pos + 2).end()  # `\\i` eats the spaces after it
+        if end < size and value[end] == "\n":
+            raise _Fallback
+    else:
+        raise _Fallback
+    key = (name, base)
+    text = _ACCENT_TEXTS[key] if key in _ACCENT_TEXTS else _accent_text(name, base)
+    if text is None:
+        raise _Fallback
+    out.append(Text(text))
+    return end
+
+
+def _single_text(rich: RichText) -> str | None:
+    if not rich:
+        return ""
+    if len(rich) == 1 and type(rich[0]) is Text:
+        return rich[0].text
+    return None
+
+
+def _symbol_text(name: str) -> str | None:
+    """What pylatexenc reads a command without arguments as, or None when the fast reader
+    must not read it: it takes arguments, is unknown (kept raw) or has its own rules here,
+    or its text changes with what follows it."""
+    text: str | None = None
+    if (
+        name not in _STYLE_OF
+        and name not in _DECLARATION_STYLE
+        and name not in _FAST_ACCENTS
+        and name not in ("url", "nolinkurl", "href", "(", ")")
+        and name not in _ARGUMENT_AS_TEXT
+        and _known_name(name)
+        and _no_arguments(name)
+    ):
+        text = _single_text(_parse_whole("\\" + name, fast=False))
+        if text is not None:
+            # A control word eats the spaces after it, a control symbol does not.
+            follows = (" x", "{}x", " {}x", "{x}", "-x", "$x$", "1", *("x" * (not name.isalpha())))
+            for follow in follows:
+                expected = _parse_whole(f"\\{name}{follow}", fast=False)
+                rest = _parse_whole(follow.lstrip(" ") if name.isalpha() else follow, fast=False)
+                if expected != concat((Text(text), *rest)):
+                    text = None
+                    break
+    if len(_SYMBOL_TEXTS) < _FAST_TABLE_MAX:
+        _SYMBOL_TEXTS[name] = text
+    return text
+
+
+def _no_arguments(name: str) -> bool:
+    spec = _latex_context().get_macro_spec(name)  # type: ignore[attr-defined]
+    if spec is None:
+        return True
+    parser = getattr(spec, "args_parser", None)
+    return getattr(parser, "argspec", None) == ""
+
+
+def _accent_text(name: str, base: str) -> str | None:
+    """What pylatexenc reads an accent on a letter (or `\\i`, `\\j`) as, or None when the
+    forms the fast reader accepts do not all read the same."""
+    text = _single_text(_parse_whole(f"\\{name}{{{base}}}", fast=False))
+    if text:
+        gap = " " if name.isalpha() else ""
+        forms = [f"\\{name} {{{base}}}", f"\\{name}{gap}{base}", f"\\{name} {base}"]
+        if base.startswith("\\"):
+            forms.append(f"\\{name}{gap}{base}  ")
+        for form in forms:
+            if _single_text(_parse_whole(form, fast=False)) != text:
+                text = None
+                break
+    else:
+        text = None
+    if len(_ACCENT_TEXTS) < _FAST_TABLE_MAX:
+        _ACCENT_TEXTS[(name, base)] = text
+    return text
