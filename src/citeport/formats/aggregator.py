@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import IO, Any, cast
 
 import orjson
@@ -318,6 +319,7 @@ def _authors(
     return tuple(n for n in names if n is not None)
 
 
+@lru_cache(maxsize=4096)  # one lookup a name, not one in each of is_corporate and parse_name
 def _author(raw: str) -> Name | None:
     """One author: an organisation is kept whole as a literal, a person is parsed."""
     value = " ".join(raw.split())
