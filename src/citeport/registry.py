@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
-from .diagnostics import DiagnosticLog
+from .diagnostics import DiagnosticLog, Location
 from .model import Reference
 from .options import WriteOptions
 from .records import RecordWriter
@@ -27,6 +27,18 @@ class Reader(Protocol):
     def __call__(
         self, stream: IO[bytes], source: str, log: DiagnosticLog
     ) -> Iterator[Reference]: ...
+
+
+class Joiner(Protocol):
+    """Settles the diagnostics of one split input's chunks, in input order, in the main process."""
+
+    def message(self, code: str, message: str, where: Location) -> str | None:
+        """The message a serial read gives for this chunk diagnostic (None: it gives none)."""
+        ...
+
+    def counted(self, records: int) -> None:
+        """The reader of the chunk just settled counted `records` records."""
+        ...
 
 
 class Writer(Protocol):
@@ -53,6 +65,15 @@ class FormatInfo:
     #: Every line is a record on its own: the reader takes `first_line=` and `-j` may read a
     #: file as chunks of lines in several processes.
     splittable: bool = False
+    #: Cuts an input into record-aligned chunks: `split(stream, size)` gives, for chunks of
+    #: about `size` bytes, (bytes, keyword arguments) that the reader reads as it reads them
+    #: in the whole input (the arguments say where the chunk is: its first line, ...), or None
+    #: when the input is to be read whole; `-j` reads the chunks in several processes. A
+    #: chunk's reader returns the records it counted.
+    split: Callable[[IO[bytes], int], Iterator[tuple[bytes, dict[str, Any]]] | None] | None = None
+    #: Makes, for each split input, what settles in the main process, chunk after chunk, what
+    #: a chunk's reader cannot know alone (record numbers, ids repeated across chunks).
+    joiner: Callable[[], Joiner] | None = None
 
 
 #: The modules of the built-in formats, in the order `citeport formats` lists them. Each
@@ -94,7 +115,8 @@ def find(name: str) -> FormatInfo | None:
     if stem in BUILTIN_MODULES:
         from importlib import import_module
 
-        for info in import_module(f"citeport.formats.{stem}").FORMATS:
+        own: tuple[FormatInfo, ...] = import_module(f"citeport.formats.{stem}").FORMATS
+        for info in own:
             if info.name == wanted or wanted in info.aliases:
                 return info
     for info in formats():

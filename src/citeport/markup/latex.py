@@ -852,6 +852,14 @@ _FAST_SPECIAL_TEXT = {
 _FAST_NAME = re.compile(r"[A-Za-z]+")
 #: The white space a control word eats (a line break ends a paragraph: left to pylatexenc).
 _FAST_SPACE = re.compile(r"[ \t]*")
+
+
+def _spaces_end(value: str, pos: int) -> int:
+    """Where the run of spaces and tabs from `pos` ends (`pos` when there is none)."""
+    match = _FAST_SPACE.match(value, pos)
+    return match.end() if match is not None else pos  # `*` always matches
+
+
 #: Control symbols the fast reader may read (if pylatexenc reads them as text: `_symbol_text`);
 #: `\\\\`, `\\(`, `\\[`, `\\@` and the like go to pylatexenc.
 _FAST_SYMBOLS = frozenset(" &%$#_{}'\"^`~=.,;:!/-|")
@@ -976,7 +984,7 @@ def _fast_command(value: str, pos: int, out: list[Inline], group: bool, depth: i
         end = match.end()
         if end < size and (value[end] == "@" or value[end].isalpha()):
             raise _Fallback  # pylatexenc reads non-ASCII letters as part of the name
-        after = _FAST_SPACE.match(value, end).end()  # a control word eats the spaces after it
+        after = _spaces_end(value, end)  # a control word eats the spaces after it
         if after < size and value[after] == "\n":
             raise _Fallback
     else:
@@ -991,7 +999,7 @@ def _fast_command(value: str, pos: int, out: list[Inline], group: bool, depth: i
         return -stop - 1
     style = _STYLE_OF.get(name)
     if style is not None:
-        start = _FAST_SPACE.match(value, end).end()
+        start = _spaces_end(value, end)
         if start >= size or value[start] != "{":
             raise _Fallback
         inner, stop = _fast_list(value, start + 1, False, True, depth + 1)
@@ -1010,7 +1018,7 @@ def _fast_command(value: str, pos: int, out: list[Inline], group: bool, depth: i
 def _fast_accent(value: str, name: str, pos: int, out: list[Inline]) -> int:
     """An accent command's letter from `pos` (after the command's name)."""
     size = len(value)
-    pos = _FAST_SPACE.match(value, pos).end()
+    pos = _spaces_end(value, pos)
     if pos >= size:
         raise _Fallback
     char = value[pos]
@@ -1029,7 +1037,7 @@ def _fast_accent(value: str, name: str, pos: int, out: list[Inline]) -> int:
         pos + 2 < size and value[pos + 2].isalpha()
     ):
         base = value[pos : pos + 2]
-        end = _FAST_SPACE.match(value, pos + 2).end()  # `\\i` eats the spaces after it
+        end = _spaces_end(value, pos + 2)  # `\\i` eats the spaces after it
         if end < size and value[end] == "\n":
             raise _Fallback
     else:
