@@ -7,6 +7,7 @@ chunk's start, duplicate citation keys in different chunks.
 
 from __future__ import annotations
 
+import io
 import pickle
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from citeport import parallel
 from citeport.convert import convert
 from citeport.diagnostics import Diagnostic, DiagnosticLog, Location, Severity
+from citeport.formats import csljson, ris
 from citeport.records import Assembler, RecordWriter
 
 from .conftest import ROOT
@@ -45,6 +47,191 @@ def test_small_chunks_give_the_serial_bytes_and_diagnostics(
     assert parallel_run.log.skipped == serial.log.skipped == 5
     assert parallel_run.log.by_code == serial.log.by_code
     assert (parallel_run.read, parallel_run.written) == (serial.read, serial.written) == (21, 21)
+
+
+def _same_as_serial(
+    path: Path, to: str, monkeypatch: pytest.MonkeyPatch, sizes: tuple[int, ...]
+) -> tuple[str, DiagnosticLog, int, int]:
+    """Convert `path` serially, then with two workers at each chunk size: every run gives the
+    serial text, diagnostics (every field of each location), counts and skips."""
+    serial = convert([path], to, jobs=1)
+    for size in sizes:
+        monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
+        run = convert([path], to, jobs=2)
+        assert run.text == serial.text, size
+        assert list(run.log) == list(serial.log), size
+        assert run.log.skipped == serial.log.skipped
+        assert run.log.by_code == serial.log.by_code
+        assert run.log.counts == serial.log.counts
+        assert (run.read, run.written) == (serial.read, serial.written)
+    assert serial.text is not None
+    return serial.text, serial.log, serial.read, serial.written
+
+
+#: RIS records with what a chunk edge could break: a BOM, CRLF, stray text, a record closed by
+#: the next TY, an ER outside a record, a line that is not UTF-8, an empty record (its number
+#: is in its message), a record without TY, a Web of Science lone CR, ids from lines.
+RIS_RECORDS = [
+    b"TY  - JOUR\r\nAU  - Smith, Jane\r\nTI  - A first title\r\nPY  - 2020\r\nER  - \r\n",
+    b"Record #2 of 9\r\n",
+    b"TY  - BOOK\r\nID  - book-1\r\nTI  - A book\r\n   wrapped on two lines\r\nPY  - 1999\r\n",
+    b"TY  - JOUR\nTI  - Closes the book without ER\nKW  - one\ntwo\nER  -\n",
+    b"ER  - \n",
+    b"TY  - CHAP\nTI  - Caf\xe9 au lait\nER  - \n",
+    b"TY  - JOUR\nER  - \n",
+    b"\n\n6.\n",
+    b"AU  - Doe, John\nTI  - No type at all\nER  - \n",
+    b"TY  - XXXX\nTI  - Unknown type\rAN  - WOS:0001\nER  - \n",
+]
+
+
+def test_ris_chunks_give_the_serial_bytes_and_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "many.ris"
+    path.write_bytes(b"\xef\xbb\xbf" + b"".join(RIS_RECORDS * 3) + b"TY  - JOUR\nTI  - Last\n")
+    for to in ("csljson", "bibtex"):
+        _, log, read, written = _same_as_serial(path, to, monkeypatch, (1, 60, 200, 2000))
+        assert (read, written, log.skipped) == (19, 19, 3)
+    # what depends on earlier chunks: record numbers, line numbers, ids made of lines
+    assert [str(d) for d in log if d.code == "RIS008"] == [
+        f"{path}:{line}: error[RIS008] record {number} holds no data, skipped"
+        for line, number in ((21, 5), (52, 12), (83, 19))
+    ]
+    assert [(d.location, d.message) for d in log if d.code == "RIS002"][-2:] == [
+        (
+            Location(str(path), 69, "book-1"),
+            "record starting at line 69 has no ER; it ends at the next TY (line 74) and is kept",
+        ),
+        (
+            Location(str(path), 94, "line-94"),
+            "record starting at line 94 has no ER; it ends at the end of the input and is kept",
+        ),
+    ]
+    assert [d.location.line for d in log if d.code in ("RIS005", "RIS006")][-4:] == [68, 79, 81, 87]
+
+
+def test_each_input_counts_its_own_records_and_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ris_path, csl_path = tmp_path / "a.ris", tmp_path / "b.json"
+    ris_path.write_bytes(b"".join(RIS_RECORDS * 2))
+    csl_path.write_bytes(_csl_array(True))
+    inputs = [ris_path, csl_path, ris_path, csl_path]
+    serial = convert(inputs, "ris", jobs=1)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 100)
+    run = convert(inputs, "ris", jobs=2)
+    assert run.text == serial.text
+    assert list(run.log) == list(serial.log)
+    assert [d.message for d in run.log if d.code == "RIS008"] == [
+        f"record {n} holds no data, skipped" for n in (5, 12, 5, 12)
+    ]
+    assert run.log.by_code["CSL112"] == 14  # ids repeat within each file only
+
+
+def test_ris_splits_after_er_lines_only() -> None:
+    data = b"TY  - JOUR\nER  - \rTY  - JOUR\nTI  - x\nER  -\r\nTY  - BOOK\nER  - \n"
+    split = ris.split(io.BufferedReader(io.BytesIO(data)), 1)
+    assert split is not None
+    chunks = list(split)
+    assert chunks == [
+        (b"TY  - JOUR\nER  - \rTY  - JOUR\nTI  - x\nER  -\r\n", {"first_line": 1}),
+        (b"TY  - BOOK\nER  - \n", {"first_line": 5}),
+    ]
+    utf16 = "TY  - JOUR\nER  - \nTY  - JOUR\nER  - \n".encode("utf-16")
+    assert ris.split(io.BufferedReader(io.BytesIO(utf16)), 1) is None  # read whole
+
+
+def test_ris_utf16_input_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "wide.ris"
+    path.write_bytes(b"".join(RIS_RECORDS).decode("cp1252").encode("utf-16-le"))
+    _, log, read, _ = _same_as_serial(path, "csljson", monkeypatch, (1,))
+    assert read == 6 and log.by_code["RIS012"] == 1
+
+
+#: CSL-JSON items: ids repeated across chunks, items without ids (numbered by position), junk
+#: between items (numbered too, in an array), an item that is not JSON, CRLF and a BOM.
+CSL_ITEMS = [
+    b'{"id": "a", "type": "book", "title": "First"}',
+    b'{"type": "article-journal", "title": "No id", "author": [{"family": "Doe"}]}',
+    b"42",
+    b'{"id": "a", "type": "book", "title": "Same id again", "issued": {"date-parts": [[2020]]}}',
+    b'{"id": "b", "title": "broken", }',
+    b'{"nothing": "of CSL"}',
+    b'{"id": "c", "type": "chapter", "title": "Has [brackets] and \\"quotes\\" {too}"}',
+]
+
+
+def _csl_array(indent: bool) -> bytes:
+    if not indent:
+        return b"\xef\xbb\xbf[" + b",".join(CSL_ITEMS * 3) + b"]\r\n"
+    items = [b"  " + item.replace(b", ", b",\r\n    ") for item in CSL_ITEMS * 3]
+    return b"\xef\xbb\xbf[\r\n" + b",\r\n".join(items) + b"\r\n]\r\ntrailing text\r\n"
+
+
+@pytest.mark.parametrize("layout", ["indented", "one line", "lines"])
+def test_csljson_chunks_give_the_serial_bytes_and_diagnostics(
+    layout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "items.json"
+    if layout == "lines":
+        path.write_bytes(b"\r\n".join([*CSL_ITEMS * 3, b"", b"not json"]) + b"\r\n")
+    else:
+        path.write_bytes(_csl_array(layout == "indented"))
+    for to in ("ris", "bibtex"):
+        _, log, read, written = _same_as_serial(path, to, monkeypatch, (1, 100, 400, 4000))
+        assert (read, written) == (12, 12)
+    # what depends on earlier chunks: ids seen before, item numbers, ids made of them
+    repeats = [(d.location.line, d.location.record) for d in log if d.code == "CSL112"]
+    made = [d.location.record for d in log if d.code == "CSL103"]
+    if layout == "indented":
+        assert repeats == [
+            (9, "a"),
+            (20, "a"),
+            (27, "a"),
+            (35, "c"),
+            (38, "a"),
+            (45, "a"),
+            (53, "c"),
+        ]
+    if layout == "lines":
+        assert repeats == [
+            (4, "a"),
+            (8, "a"),
+            (11, "a"),
+            (14, "c"),
+            (15, "a"),
+            (18, "a"),
+            (21, "c"),
+        ]
+        assert made == ["item-2", "item-8", "item-14"]  # junk lines are not counted
+    else:
+        assert made == ["item-2", "item-9", "item-16"]  # junk items are counted
+        assert [d.message for d in log if d.code == "CSL112"][-1] == (
+            "/20: id 'c' is used by an earlier item; both kept"
+        )
+
+
+def test_csljson_utf16_input_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "wide.json"
+    path.write_bytes(_csl_array(True).decode("utf-8-sig").encode("utf-16"))
+    _, log, read, _ = _same_as_serial(path, "ris", monkeypatch, (1,))
+    assert read == 12 and log.by_code["CSL111"] == 1 and log.by_code["CSL112"] == 7
+
+
+def test_csljson_splits_into_pieces_with_their_lines_and_numbers() -> None:
+    data = b'[\n {"id": "x"},\n 7,\n {"id": "y",\n "title": "t"}\n]\n'
+    split = csljson.split(io.BufferedReader(io.BytesIO(data)), 1)
+    assert split is not None
+    chunks = list(split)
+    assert chunks == [
+        (b'{"id": "x"}', {"pieces": [(2, 11, False)], "array": True, "first_index": 0}),
+        (b"7", {"pieces": [(3, 1, True)], "array": True, "first_index": 1}),
+        (
+            b'{"id": "y",\n "title": "t"}',
+            {"pieces": [(4, 26, False)], "array": True, "first_index": 2},
+        ),
+    ]
 
 
 def test_replayed_diagnostics_keep_skips_severities_and_locations() -> None:

@@ -1,7 +1,9 @@
 """`-j/--jobs`: conversion in worker processes, with the output of a serial run, byte for byte.
 
 The work is cut into tasks in input order: a chunk of lines of a file whose every line is a
-record (aggregator JSON lines: `FormatInfo.splittable`), or a whole file otherwise. A worker
+record (aggregator JSON lines: `FormatInfo.splittable`), a record-aligned chunk that the
+format's `FormatInfo.split` cuts (RIS: after an `ER` line), or a whole file otherwise (BibTeX:
+`@string` macros and `crossref` parents may come from anywhere in it). A worker
 reads its task and renders each reference (`RecordWriter.prepare`), collecting its diagnostics
 in the order a serial run makes them; the main process takes the results in task order, replays
 the diagnostics, and assembles the output (`records.Assembler`: keys, numbers, separators).
@@ -19,31 +21,38 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from multiprocessing.pool import AsyncResult, Pool
 from operator import attrgetter
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from .diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from .keys import base_key
 from .options import WriteOptions
 from .records import Assembler, RecordWriter
-from .registry import find
+from .registry import Joiner, find
 
 if TYPE_CHECKING:
     from .convert import Input
+    from .model import Reference
 
 CHUNK_BYTES = 1 << 20  # about a thousand aggregator records
 
 
 @dataclass(slots=True)
 class Task:
-    """One unit of work: `data` (a chunk of lines) or `path` (a whole file) in `fmt`."""
+    """One unit of work: `data` (a chunk, or all of stdin) or `path` (a whole file) in `fmt`.
+
+    `chunk` is set for a chunk: the reader's keyword arguments that say where it is (its first
+    line, ...). `file` numbers the inputs: a split file's chunks are settled by one
+    `FormatInfo.joiner`.
+    """
 
     source: str
     fmt: str
-    first_line: int = 1
+    chunk: dict[str, Any] | None = None
+    file: int = 0
     data: bytes | None = None
     path: str | None = None
     failure: Diagnostic | None = None  # a problem found while cutting tasks, replayed in order
@@ -74,6 +83,7 @@ class Done:
     diagnostics: list[Wire] = field(default_factory=list)
     read: int = 0
     size: int = 0
+    counted: int = 0  # records the reader counted (read or skipped), when it says
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A tuple of lists: pickled in C, where a slotted dataclass would go through Python.
@@ -86,6 +96,7 @@ class Done:
                 self.diagnostics,
                 self.read,
                 self.size,
+                self.counted,
             ),
         )
 
@@ -140,8 +151,11 @@ class _RecordingLog(DiagnosticLog):
         self.recorded.append((False, code, level, pairs, strings.setdefault(record, record)))
 
 
-def _replay(wires: list[Wire], log: DiagnosticLog) -> None:
-    """Report the worker's diagnostics to the main log, as the serial run reports them."""
+def _replay(wires: list[Wire], log: DiagnosticLog, joiner: Joiner | None = None) -> None:
+    """Report the worker's diagnostics to the main log, as the serial run reports them.
+
+    The `joiner` of a split file settles what a chunk's reader could not know alone.
+    """
     severities = _SEVERITIES
     last: tuple[Any, ...] = ()
     location = Location()
@@ -150,7 +164,12 @@ def _replay(wires: list[Wire], log: DiagnosticLog) -> None:
             location, last = Location(*where), where
         if isinstance(message, tuple):  # the fields of one `report_fields` call
             log.report_fields(code, location, message, severities[severity])
-        elif skipped:
+            continue
+        if joiner is not None:
+            message = joiner.message(code, message, location)
+            if message is None:
+                continue
+        if skipped:
             log.skip(code, message, location)
         else:
             log.report(code, message, location, severities[severity])
@@ -175,7 +194,7 @@ def _work(task: Task) -> Done:
     done = Done(size=len(task.data) if task.data is not None else 0)
     if task.data is not None:
         stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))
-        refs = info.reader(stream, task.source, log, first_line=task.first_line)  # type: ignore[call-arg]
+        refs = info.reader(stream, task.source, log, **(task.chunk or {}))
     else:
         assert task.path is not None
         stream = open(task.path, "rb")  # noqa: SIM115 - closed below
@@ -183,14 +202,21 @@ def _work(task: Task) -> Done:
         refs = info.reader(stream, task.source, log)
     render, keyed = spec.render, spec.keyed
     payloads, given, bases = done.payloads, done.citation_keys, done.base_keys
+    counted: list[int] = []
+
+    def counting() -> Iterator[Reference]:
+        returned = yield from cast("Generator[Reference, None, int | None]", refs)
+        counted.append(returned or 0)  # a chunk's reader returns the records it counted
+
     try:
-        for ref in refs:
+        for ref in counting():
             payloads.append(render(ref, log, options))
             if keyed:
                 given.append(ref.citation_key)
                 bases.append(base_key(ref))
     finally:
         stream.close()
+    done.counted = counted[0] if counted else 0
     done.read = len(payloads)
     done.diagnostics = log.recorded
     return done
@@ -198,18 +224,23 @@ def _work(task: Task) -> Done:
 
 def tasks(inputs: Iterator[Input]) -> Iterator[Task]:
     """Cut the inputs into tasks, in input order (lazily: chunks are read as they are needed)."""
-    for item in inputs:
+    for file, item in enumerate(inputs):
         if item.failure is not None:
             yield Task(item.source, "", failure=item.failure)
             continue
         assert item.info is not None and item.stream is not None
+        info, source = item.info, item.source
         utf16 = item.stream.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff")
-        if item.info.splittable and not utf16:
-            yield from _chunks(item.stream, item.source, item.info.name)
+        chunks = None if info.split is None else info.split(item.stream, CHUNK_BYTES)
+        if info.splittable and not utf16:
+            yield from _chunks(item.stream, source, info.name)
+        elif chunks is not None:
+            for data, chunk in chunks:
+                yield Task(source, info.name, chunk=chunk, file=file, data=data)
         elif item.path == "-":
-            yield Task(item.source, item.info.name, data=item.stream.read())
+            yield Task(source, info.name, data=item.stream.read())
         else:
-            yield Task(item.source, item.info.name, path=item.path)
+            yield Task(source, info.name, path=item.path)
 
 
 def _chunks(stream: IO[bytes], source: str, fmt: str) -> Iterator[Task]:
@@ -218,7 +249,7 @@ def _chunks(stream: IO[bytes], source: str, fmt: str) -> Iterator[Task]:
         lines = stream.readlines(CHUNK_BYTES)
         if not lines:
             return
-        yield Task(source, fmt, first_line=first_line, data=b"".join(lines))
+        yield Task(source, fmt, chunk={"first_line": first_line}, data=b"".join(lines))
         first_line += len(lines)
 
 
@@ -241,6 +272,7 @@ def run(
     if spec.start is not None:
         spec.start(log, options)
     assembler = Assembler(spec, out)
+    joiners: dict[int, Joiner] = {}  # the joiner of the split file being collected
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque[tuple[Task, AsyncResult[Done] | None]] = deque()
@@ -248,9 +280,9 @@ def run(
         for task in work:
             pending.append((task, None if task.failure else _submit(pool, task)))
             while len(pending) > 2 * jobs:
-                _collect(pending.popleft(), assembler, log, on_done)
+                _collect(pending.popleft(), assembler, log, on_done, joiners)
         while pending:
-            _collect(pending.popleft(), assembler, log, on_done)
+            _collect(pending.popleft(), assembler, log, on_done, joiners)
     return assembler.close()
 
 
@@ -263,6 +295,7 @@ def _collect(
     assembler: Assembler,
     log: DiagnosticLog,
     on_done: Callable[[int, int], None],
+    joiners: dict[int, Joiner],
 ) -> None:
     task, handle = item
     if handle is None:
@@ -270,6 +303,15 @@ def _collect(
         log.add(task.failure)
         return
     done = handle.get()
-    _replay(done.diagnostics, log)
+    info = find(task.fmt)
+    if task.chunk is None or info is None or info.joiner is None:
+        _replay(done.diagnostics, log)
+    else:  # tasks are collected in order: the file's earlier chunks were settled first
+        joiner = joiners.get(task.file)
+        if joiner is None:
+            joiners.clear()
+            joiner = joiners[task.file] = info.joiner()
+        _replay(done.diagnostics, log, joiner)
+        joiner.counted(done.counted)
     assembler.add_batch(done.payloads, done.citation_keys, done.base_keys)
     on_done(done.read, done.size)

@@ -41,7 +41,8 @@ reading goes on with the next item. Inside an array each value that is not an ob
 a string, stray text between two commas) is one skipped item: `[1, 2, 3]` is three. An id given
 to an earlier item is reported (`CSL112`) and both items are kept (the writers give each its
 own key); the ids seen are remembered as 64-bit digests in a `keys.DigestSet` (13-27 bytes an
-item).
+item). For `-j`, `split` cuts an input into chunks of the pieces its splitter finds (with their
+line and item numbers), and the main process's `Joiner` finds the ids repeated across chunks.
 
 Writer. `id` is the citation key (what pandoc and Zotero cite by) and `citation-key` repeats it;
 the reader's own id, when it differs, goes under `custom` as `source-id`, and so do the fields of
@@ -55,6 +56,7 @@ in order, and an item whose key turns out otherwise (a duplicate) is made again.
 from __future__ import annotations
 
 import calendar
+import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from hashlib import blake2b
@@ -72,7 +74,7 @@ from ..names import parse_name
 from ..options import WriteOptions
 from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
-from .ris import decoded
+from .ris import decoded, utf16
 
 NAME = "csljson"
 #: The `Reference.extra` namespace of what the reader keeps without a model slot.
@@ -363,9 +365,51 @@ def sniff(head: bytes) -> int:
     return 70 if b'"id"' in body else 60
 
 
-def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
-    """Yield one `Reference` per CSL-JSON item of `stream`; report and skip the rest."""
+def read(
+    stream: IO[bytes],
+    source: str,
+    log: DiagnosticLog,
+    pieces: list[tuple[int, int, bool]] | None = None,
+    array: bool = False,
+    first_index: int = 0,
+) -> Iterator[Reference]:
+    """Yield one `Reference` per CSL-JSON item of `stream`; report and skip the rest.
+
+    With `pieces`, `stream` is a chunk cut by `split`: the pieces its splitter found in the
+    whole input, as (first line, length, is junk), one after the other; `array` says they are
+    items of an array, the first of them item `first_index`. Ids repeated across chunks are
+    found by `Joiner` in the main process: a chunk reports every id as a candidate (`CSL112`).
+    """
+    if pieces is not None:
+        data = stream.read()
+        offsets = _offsets(pieces)
+        yield from _items(
+            ((line, data[start:end], junk, None) for (line, _, junk), start, end in offsets),
+            array,
+            source,
+            log,
+            first_index,
+            None,
+        )
+        return
     stream = decoded(stream, source, log, "CSL111")
+    found = _split(stream)
+    if found is not None:
+        yield from _items(found[0], found[1], source, log, 0, DigestSet())
+
+
+def _offsets(
+    pieces: list[tuple[int, int, bool]],
+) -> Iterator[tuple[tuple[int, int, bool], int, int]]:
+    start = 0
+    for piece in pieces:
+        yield piece, start, start + piece[1]
+        start += piece[1]
+
+
+def _split(stream: IO[bytes]) -> tuple[Iterator[_Piece], bool] | None:
+    """The pieces of a (UTF-8) input and whether they are the items of one array; None when
+    the input is empty."""
     first = stream.read(_CHUNK)
     if first.startswith(b"\xef\xbb\xbf"):
         first = first[3:]
@@ -387,11 +431,69 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         head_line = first[: line_end if line_end >= 0 else len(first)]
         lines = line_end >= 0 and _parses(head_line)
     if not body:
-        return
+        return None
     if body.startswith(b"{") and lines:
-        yield from _items(_lines(first, stream), False, source, log)
-    else:
-        yield from _items(_pieces(first, stream), body.startswith(b"["), source, log)
+        return _lines(first, stream), False
+    return _pieces(first, stream), body.startswith(b"[")
+
+
+def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
+    """Cut a CSL-JSON input into chunks of pieces of about `size` bytes that `read` reads as it
+    reads them in the whole input: (bytes, `read`'s keyword arguments) pairs, in order; None
+    (nothing read) for a UTF-16 input, which is read whole.
+
+    The splitter `read` uses finds the pieces (items, and the junk between them), with their
+    line numbers and item numbers, here; the chunks map them. (The splitter parses most items
+    of an indented array to check where they end: the chunks parse them again, since handing
+    parsed items to another process costs more.)
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
+    if utf16(buffered.peek(64)[:64]) is not None:
+        return None
+    return _chunks(buffered, size)
+
+
+def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    found = _split(stream)
+    if found is None:
+        return
+    pieces, array = found
+    index = 0  # the item number of the next piece, counted as `_items` counts
+    data: list[bytes] = []
+    where: list[tuple[int, int, bool]] = []
+    held = first_index = 0
+    for line, piece, junk, _ in pieces:
+        data.append(piece)
+        where.append((line, len(piece), junk))
+        held += len(piece)
+        if array or not junk:
+            index += 1
+        if held >= size:
+            yield b"".join(data), {"pieces": where, "array": array, "first_index": first_index}
+            data, where, held, first_index = [], [], 0, index
+    if where:
+        yield b"".join(data), {"pieces": where, "array": array, "first_index": first_index}
+
+
+class Joiner:
+    """Keeps the ids of a split input's items: a chunk reports every id as a candidate
+    `CSL112`, and only a repeat is kept, as a serial read reports it."""
+
+    def __init__(self) -> None:
+        self.seen = DigestSet()
+
+    def message(self, code: str, message: str, where: Location) -> str | None:
+        if code != "CSL112":
+            return message
+        return None if self.seen.add(_digest(where.record or "")) else message
+
+    def counted(self, records: int) -> None:
+        pass
+
+
+def _digest(rid: str) -> int:
+    digest = blake2b(rid.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 def _parses(data: bytes) -> bool:
@@ -410,10 +512,12 @@ def _items(
     array: bool,
     source: str,
     log: DiagnosticLog,
+    index: int,
+    seen: DigestSet | None,
 ) -> Iterator[Reference]:
-    """Parse each piece and map it; `array` says the pieces are the items of one array."""
-    index = 0
-    seen = DigestSet()  # 64-bit digests of the ids read so far
+    """Parse each piece and map it; `array` says the pieces are the items of one array, the
+    first of them item `index`. `seen` holds 64-bit digests of the ids read so far (None for
+    a chunk: every id is reported, for `Joiner` to keep the repeats)."""
     for line, data, junk, parsed in pieces:
         where = Location(source, line)
         if junk:
@@ -447,8 +551,7 @@ def _items(
             )
             continue
         ref = from_csl(obj, pointer, where, log, index)
-        digest = blake2b(ref.id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        if not seen.add(int.from_bytes(digest, "little")):
+        if seen is None or not seen.add(_digest(ref.id)):
             log.report(
                 "CSL112",
                 f"{pointer or '/'}: id {ref.id!r} is used by an earlier item; both kept",
@@ -506,7 +609,7 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
         mark = offset
         return line
 
-    def junk(end: int) -> Iterator[tuple[int, bytes, bool]]:
+    def junk(end: int) -> Iterator[_Piece]:
         text = bytes(buf[pos:end])
         if not text.replace(b",", b"").strip():
             return
@@ -1060,5 +1163,7 @@ FORMATS = (
         sniff=sniff,
         extensions=(".json",),
         aliases=("csl-json", "csl"),
+        split=split,
+        joiner=Joiner,
     ),
 )

@@ -6,7 +6,8 @@ further value for the list tags `KW SN UR L1-L4 DB AD C1`, EndNote style, else j
 space). A record is opened by `TY` and closed by `ER`; a record without `ER` ends at the next
 `TY` or at the end of the input and is kept with a warning; exports without `TY` lines open a
 record at any tag and are read as generic documents (reported). A BOM, CRLF, blank lines and
-text between records ("Record #3 of 18", "6.") are accepted; the text is reported.
+text between records ("Record #3 of 18", "6.") are accepted; the text is reported. For `-j`,
+`split` cuts an input after `ER` lines into chunks `read` reads from their first line on.
 
 | RIS                         | model                                                        |
 |-----------------------------|--------------------------------------------------------------|
@@ -80,7 +81,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as _field
 from typing import IO, Any
@@ -563,18 +564,27 @@ class _Record:
         self.fields: list[tuple[str, list[str], int]] = []
 
 
-def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+def read(
+    stream: IO[bytes], source: str, log: DiagnosticLog, first_line: int | None = None
+) -> Generator[Reference, None, int]:
     """Yield one `Reference` per RIS record of `stream`; report what is odd or left out.
 
     One record is held at a time. A record is opened by `TY` (or, in exports without `TY`, by
     any tag) and closed by `ER`, by the next `TY`, or by the end of the input. A line that is
     not a tag continues the tag before it; text outside records is reported and ignored.
+
+    With `first_line`, `stream` is a chunk of a file (`split`) starting at that line of the
+    file: line numbers (and the `line-N` ids they make) are the file's, the chunk is read as
+    UTF-8 (`split` checked the whole file's encoding), and the record numbers in messages (`RIS008`)
+    count from the chunk's start (`Joiner` makes them the file's). The generator returns the
+    number of records it counted.
     """
     current: _Record | None = None
     junk: list[int | str] | None = None  # first line, its text, lines in the run
     index = 0
-    stream = decoded(stream, source, log, "RIS012")
-    for number, line in _text_lines(stream, source, log):
+    if first_line is None:
+        stream = decoded(stream, source, log, "RIS012")
+    for number, line in _text_lines(stream, source, log, first_line or 1):
         match = _TAG.match(line)
         if match is None:
             if not line.strip():
@@ -617,14 +627,69 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         _report_junk(junk, source, log)
     if current is not None:
         _no_er(current, source, "at the end of the input", log)
-        yield from _finish(current, source, index + 1, log)
+        index += 1
+        yield from _finish(current, source, index, log)
+    return index
 
 
-def _text_lines(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[tuple[int, str]]:
+#: A line `read` takes for an `ER` tag and nothing else (no lone CR that could start a tag).
+_ER_LINE = re.compile(rb"ER {1,2}-[^\r\n]*\r?\n")
+
+
+def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
+    """Cut a RIS input into chunks of about `size` bytes that `read` reads as it reads them in
+    the whole input: (bytes, `read`'s keyword arguments) pairs, in order; None (nothing read)
+    for a UTF-16 input, which is read whole.
+
+    A chunk ends after an `ER` line, where `read` has closed any record and reported any text
+    before it, so nothing of the reader's state but the record count (`Joiner`) carries over.
+    An input without such a line is one chunk.
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
+    if utf16(buffered.peek(64)[:64]) is not None:
+        return None
+    return _chunks(buffered, size)
+
+
+def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    first_line = 1
+    while True:
+        lines = stream.readlines(size)
+        if not lines:
+            return
+        while not _ER_LINE.fullmatch(lines[-1]):
+            line = stream.readline()
+            if not line:
+                break
+            lines.append(line)
+        yield b"".join(lines), {"first_line": first_line}
+        first_line += len(lines)
+
+
+class Joiner:
+    """Counts the records of a split input's chunks, so a chunk's record numbers (`RIS008`)
+    are counted from the input's start."""
+
+    def __init__(self) -> None:
+        self.before = 0
+
+    def message(self, code: str, message: str, where: Location) -> str | None:
+        if code != "RIS008" or not self.before:
+            return message
+        number, rest = message.removeprefix("record ").split(" ", 1)
+        return f"record {int(number) + self.before} {rest}"
+
+    def counted(self, records: int) -> None:
+        self.before += records
+
+
+def _text_lines(
+    stream: IO[bytes], source: str, log: DiagnosticLog, first_line: int = 1
+) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line. A lone CR followed by a tag ends a line too (Web of
     Science exports separate some tags with it: `WE  - ...\\rAN  - WOS:...`); the pieces keep
     the line's number."""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=first_line):
         line = _decode(raw, source, number, log).replace("\ufeff", "").rstrip("\r\n")
         if "\r" not in line:
             yield number, line
@@ -1028,5 +1093,7 @@ FORMATS = (
         records=RECORDS,
         sniff=sniff,
         extensions=(".ris",),
+        split=split,
+        joiner=Joiner,
     ),
 )
