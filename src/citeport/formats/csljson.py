@@ -40,7 +40,7 @@ or 17, 31 April) is dropped from the date, reported (`CSL109`) and its date-part
 reading goes on with the next item. Inside an array each value that is not an object (a number,
 a string, stray text between two commas) is one skipped item: `[1, 2, 3]` is three. An id given
 to an earlier item is reported (`CSL112`) and both items are kept (the writers give each its
-own key); the ids seen are remembered as 64-bit digests in a `keys.DigestSet` (13-27 bytes an
+own key); the ids seen are remembered as 64-bit digests in a `keys.DigestSet` (8-9 bytes an
 item). For `-j`, `split` cuts an input into chunks of the pieces its splitter finds (with their
 line and item numbers), and the main process's `Joiner` finds the ids repeated across chunks.
 
