@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -10,6 +11,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import citeport
 import citeport.keys
@@ -427,3 +430,51 @@ def test_items_rendered_before_their_key_is_known_come_out_as_if_rendered_with_i
         {"source-id": "k3", "f": 1.5, "deep": [[None, True]]},
     ]
     assert items[7]["title"] == items[7]["note"] == "\u0000key\u0000"
+
+
+_DATE_PIECE = st.one_of(
+    st.integers(-2, 10001),
+    st.sampled_from((0, 1, 12, 13, 21, 28, 29, 31, 1999, 9999)),
+    st.sampled_from(("2020", "5", "", None, True, 2020.0, 3.5)),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(parts=st.one_of(st.lists(st.lists(_DATE_PIECE, max_size=4), max_size=3), _DATE_PIECE))
+def test_simple_date_shortcut_reads_as_the_full_path(parts: Any) -> None:
+    """A date of plain date-parts takes `_simple_date`; with a no-op `circa: null` member the
+    same date goes through every check: both must give the same date and diagnostics."""
+    assert _read_issued({"date-parts": parts}) == _read_issued({"date-parts": parts, "circa": None})
+
+
+def test_simple_date_shortcut_on_every_edge() -> None:
+    """Every year, month and day edge, exhaustively (the random shapes above rarely hit them)."""
+    years, months = (-1, 0, 1, 1900, 2000, 2023, 9999, 10000), (-1, 0, 1, 2, 4, 12, 13, 21, 25)
+    for y, m, d in itertools.product(years, months, (-1, 0, 1, 28, 29, 30, 31, 32)):
+        for parts in ([[y]], [[y, m]], [[y, m, d]]):
+            plain = _read_issued({"date-parts": parts})
+            assert plain == _read_issued({"date-parts": parts, "circa": None}), parts
+
+
+def _read_issued(issued: dict[str, Any]) -> tuple[Any, list[tuple[str, str, str]]]:
+    log = DiagnosticLog()
+    item = {"id": "a", "type": "book", "title": "T", "issued": issued}
+    refs = list(csljson.read(io.BytesIO(orjson.dumps([item])), "in.json", log))
+    found = [(d.code, d.message, d.location.field) for d in log]
+    return (refs[0].issued if refs else "skipped"), found
+
+
+def test_simple_date_shortcut_is_taken_only_for_checked_values() -> None:
+    assert csljson._simple_date([[2020, 2, 28]]) == Date(parts=((2020, 2, 28),))
+    assert csljson._simple_date([[2020]]) == Date(parts=((2020,),))
+    for parts in (
+        [[2020, 2, 29]],
+        [[2020, 13]],
+        [[0]],
+        [["2020"]],
+        [[2020, True]],
+        [[2020], [2021]],
+        [[]],
+        [2020],
+    ):
+        assert csljson._simple_date(parts) is None

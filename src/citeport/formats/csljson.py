@@ -969,6 +969,10 @@ class _Item:
         return tuple(out)
 
     def date(self, variable: str, value: Any) -> Date | None:
+        if type(value) is dict and len(value) == 1:  # the common case: nothing to report
+            simple = _simple_date(value.get("date-parts"))
+            if simple is not None:
+                return simple
         if isinstance(value, str):
             self.wrong(variable, variable, value, "a date object", "read as a raw date")
             value = {"raw": value}
@@ -1111,6 +1115,28 @@ def check_parts(
     if seasons and len(out) == 2 and out[0] == out[1]:
         out = out[:1]  # [[2020, 13], [2020, 14]]: one year, the season "Spring-Summer"
     return tuple(out), "-".join(dict.fromkeys(seasons)), problems
+
+
+def _simple_date(parts: Any) -> Date | None:
+    """`[[year]]`, `[[year, month]]` or `[[year, month, day]]` of plain ints that every check
+    passes (month 1-12, day 1-28), as a `Date`; None for anything else (`_Item.date` reads it).
+    """
+    if type(parts) is not list or len(parts) != 1:
+        return None
+    ymd = parts[0]
+    if type(ymd) is not list or not 1 <= len(ymd) <= 3:
+        return None
+    for index, piece in enumerate(ymd):
+        if (
+            type(piece) is not int
+            or not _SIMPLE_RANGES[index][0] <= piece <= _SIMPLE_RANGES[index][1]
+        ):
+            return None
+    return Date(parts=(tuple(ymd),))
+
+
+#: Year, month and day that need no check (a day up to 28 exists in every month).
+_SIMPLE_RANGES = ((1, 9999), (1, 12), (1, 28))
 
 
 def _date_int(value: Any) -> int | None:
