@@ -385,6 +385,8 @@ _NAME_VARIABLES = tuple(
 #: Item keys whose values are not data text (or were already rendered for the target).
 _NOT_DATA_TEXT = frozenset(("id", "type", "title", "container-title", "abstract"))
 _UNUSED = ("abstract", "custom", "citation-key", "keyword", "language", "ISSN", "ISBN")
+#: The model fields of the `_UNUSED` variables: `to_csl` need not render them at all.
+_UNUSED_FIELDS = frozenset(f for f, v in CSL_VARIABLES.items() if v in _UNUSED)
 
 _ORDINAL_WORDS = {
     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
@@ -492,7 +494,7 @@ _CITEPROC_KNOWS = frozenset(
 
 def prepare(ref: Reference, target: Target, settings: Settings) -> dict[str, Any]:
     """The CSL-JSON item citeproc-py gets for `ref` (see the module docstring)."""
-    item = to_csl(ref, ITEM_ID, render_rich=target.rich)
+    item = to_csl(ref, ITEM_ID, render_rich=target.rich, omit=_UNUSED_FIELDS)
     for key in [k for k in item if k in _UNUSED or k not in _CITEPROC_KNOWS]:
         del item[key]  # a style can only print variables citeproc-py knows; others would warn
     for role, variable in _NAME_VARIABLES:
