@@ -781,6 +781,11 @@ def _split_names(value: str) -> list[str]:
     """Split at ` and ` outside braces (case-insensitive, as BibTeX does)."""
     if "{" not in value and "}" not in value and value.isascii():
         return [p for p in (part.strip() for part in _AND.split(value)) if p]
+    return _split_names_braced(value)
+
+
+def _split_names_braced(value: str) -> list[str]:
+    """`_split_names` for any value: braces counted, character by character."""
     out: list[str] = []
     depth = 0
     start = 0
