@@ -15,7 +15,7 @@ import pytest
 
 from citeport import parallel
 from citeport.convert import convert
-from citeport.diagnostics import Diagnostic, DiagnosticLog, Location, Severity
+from citeport.diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from citeport.formats import csljson, ris
 from citeport.records import Assembler, RecordWriter
 
@@ -209,6 +209,44 @@ def test_csljson_chunks_give_the_serial_bytes_and_diagnostics(
         assert made == ["item-2", "item-9", "item-16"]  # junk items are counted
         assert [d.message for d in log if d.code == "CSL112"][-1] == (
             "/20: id 'c' is used by an earlier item; both kept"
+        )
+
+
+@pytest.mark.parametrize("threshold", [Severity.WARNING, Severity.ERROR])
+@pytest.mark.parametrize(
+    ("name", "to"), [("many.jsonl", "ris"), ("many.ris", "bibtex"), ("items.json", "ris")]
+)
+def test_a_log_that_only_counts_low_severities_gets_the_serial_counts(
+    name: str, to: str, threshold: Severity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's log (a sink, and `sink_threshold` when nothing shows notes): workers only
+    count what it only counts; it shows the serial run's diagnostics and has its counts."""
+    if name == "many.jsonl":
+        path = _input(tmp_path)
+    else:
+        path = tmp_path / name
+        extra = b'{"id": "d", "DOI": "https://doi.org/10.1/x", "shelf": "B2"}'  # two notes
+        items = b"\n".join([*CSL_ITEMS, extra] * 3)
+        path.write_bytes(b"".join(RIS_RECORDS * 3) if name == "many.ris" else items)
+
+    def run(jobs: int) -> tuple[list[Diagnostic], DiagnosticLog, str | None]:
+        shown: list[Diagnostic] = []
+        log = DiagnosticLog(sink=shown.append, sink_threshold=threshold)
+        return shown, log, convert([path], to, log=log, jobs=jobs).text
+
+    shown, serial, text = run(1)
+    assert any(
+        serial.by_code.get(code) for code, _ in CODES.items() if CODES[code].severity < threshold
+    )
+    for size in (1, 300, 4000):
+        monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
+        shown_now, log, text_now = run(2)
+        assert text_now == text, size
+        assert shown_now == shown, size
+        assert (log.counts, log.by_code, log.skipped) == (
+            serial.counts,
+            serial.by_code,
+            serial.skipped,
         )
 
 

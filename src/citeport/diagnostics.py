@@ -8,7 +8,7 @@ returns it. Every code is listed in `CODES` with what it means (and in docs/diag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
@@ -436,6 +436,20 @@ class DiagnosticLog:
         else:
             for diag in made:
                 sink(diag)
+
+    @property
+    def counted_below(self) -> Severity | None:
+        """The severity below which diagnostics are only counted, never made (`sink_threshold`
+        when there is a sink; None when every diagnostic is made)."""
+        return self._threshold
+
+    def add_counts(self, counts: Mapping[Severity, int], by_code: Mapping[str, int]) -> None:
+        """Count diagnostics that were counted elsewhere and never made: a worker's, below
+        `counted_below` (`counts` by severity and `by_code` are the same diagnostics)."""
+        for severity, count in counts.items():
+            self.counts[severity] += count
+        for code, count in by_code.items():
+            self.by_code[code] = self.by_code.get(code, 0) + count
 
     def add(self, diag: Diagnostic, skipped: bool = False) -> None:
         """Record a diagnostic made elsewhere (a worker process, an input check)."""

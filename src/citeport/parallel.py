@@ -31,7 +31,7 @@ from .diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from .keys import base_key
 from .options import WriteOptions
 from .records import Assembler, RecordWriter
-from .registry import Joiner, find
+from .registry import FormatInfo, Joiner, find
 
 if TYPE_CHECKING:
     from .convert import Input
@@ -84,6 +84,9 @@ class Done:
     read: int = 0
     size: int = 0
     counted: int = 0  # records the reader counted (read or skipped), when it says
+    #: Diagnostics only counted (below the main log's `counted_below`), by severity and code.
+    quiet_counts: dict[int, int] = field(default_factory=dict)
+    quiet_codes: dict[str, int] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A tuple of lists: pickled in C, where a slotted dataclass would go through Python.
@@ -97,6 +100,8 @@ class Done:
                 self.read,
                 self.size,
                 self.counted,
+                self.quiet_counts,
+                self.quiet_codes,
             ),
         )
 
@@ -109,19 +114,29 @@ class _RecordingLog(DiagnosticLog):
     once, and the main process makes each `Location` once. The fields a writer drops together
     (`report_fields`: ten a record for aggregator input) cross as one entry, which the main
     log expands only when it keeps them or its sink wants them.
+
+    When the main log only counts the diagnostics below a severity (`counted_below`: the CLI
+    without `--verbose` or a ledger), this log only counts those too (in `counts` and
+    `by_code`, which then hold nothing else), and they cross as two small tallies: the main
+    process would count them and drop them. Skips and the codes a `Joiner` settles always
+    cross whole.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, counted_below: Severity | None = None, settled: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__(sink=self._record)
         self.recorded: list[Wire] = []
         self._strings: dict[Any, Any] = {}
+        self._below = counted_below
+        self._settled = settled
 
-    def _record(self, diag: Diagnostic) -> None:
+    def _record(self, diag: Diagnostic, skipped: bool = False) -> None:
         strings = self._strings
         where = _location_fields(diag.location)
         self.recorded.append(
             (
-                False,
+                skipped,
                 diag.code,
                 int(diag.severity),
                 strings.setdefault(diag.message, diag.message),
@@ -129,9 +144,29 @@ class _RecordingLog(DiagnosticLog):
             )
         )
 
+    def _only_counted(self, code: str, level: Severity) -> bool:
+        below = self._below
+        return below is not None and level < below and code not in self._settled
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        location: Location,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        level = severity or CODES[code].severity
+        diag = Diagnostic(code, level, message, location)
+        if self._only_counted(code, level):
+            self.counts[level] += 1
+            self.by_code[code] = self.by_code.get(code, 0) + 1
+        else:
+            self._record(diag)
+        return diag
+
     def skip(self, code: str, message: str, location: Location) -> Diagnostic:
-        diag = super().skip(code, message, location)
-        self.recorded[-1] = (True, *self.recorded[-1][1:])
+        diag = Diagnostic.make(code, message, location)
+        self._record(diag, skipped=True)
         return diag
 
     def report_fields(
@@ -143,12 +178,16 @@ class _RecordingLog(DiagnosticLog):
     ) -> None:
         if not fields:
             return
+        level = severity or CODES[code].severity
+        if self._only_counted(code, level):
+            self.counts[level] += len(fields)
+            self.by_code[code] = self.by_code.get(code, 0) + len(fields)
+            return
         strings = self._strings
         record = (where.source, where.line, where.record)
-        level = int(severity or CODES[code].severity)
         pairs = tuple(fields)  # the same for most records of one input: stored once
         pairs = strings.setdefault(pairs, pairs)
-        self.recorded.append((False, code, level, pairs, strings.setdefault(record, record)))
+        self.recorded.append((False, code, int(level), pairs, strings.setdefault(record, record)))
 
 
 def _replay(wires: list[Wire], log: DiagnosticLog, joiner: Joiner | None = None) -> None:
@@ -178,11 +217,26 @@ def _replay(wires: list[Wire], log: DiagnosticLog, joiner: Joiner | None = None)
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(to: str, options: WriteOptions) -> None:
+def _init_worker(to: str, options: WriteOptions, counted_below: Severity | None) -> None:
     info = find(to)
     assert info is not None and info.records is not None
     _WORKER["spec"] = info.records
     _WORKER["options"] = options
+    _WORKER["counted_below"] = counted_below
+
+
+def _log_for(task: Task, info: FormatInfo) -> _RecordingLog:
+    """The worker's log for `task`: it only counts what the main log only counts, except the
+    codes the file's `Joiner` settles (all of a chunk's, when the joiner does not name them)."""
+    below: Severity | None = _WORKER.get("counted_below")
+    settled: frozenset[str] = frozenset()
+    if task.chunk is not None and info.joiner is not None:
+        codes = getattr(info.joiner, "codes", None)
+        if codes is None:
+            below = None
+        else:
+            settled = codes
+    return _RecordingLog(below, settled)
 
 
 def _work(task: Task) -> Done:
@@ -190,7 +244,7 @@ def _work(task: Task) -> Done:
     options: WriteOptions = _WORKER["options"]
     info = find(task.fmt)
     assert info is not None and info.reader is not None
-    log = _RecordingLog()
+    log = _log_for(task, info)
     done = Done(size=len(task.data) if task.data is not None else 0)
     if task.data is not None:
         stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))
@@ -219,6 +273,8 @@ def _work(task: Task) -> Done:
     done.counted = counted[0] if counted else 0
     done.read = len(payloads)
     done.diagnostics = log.recorded
+    done.quiet_counts = {int(level): n for level, n in log.counts.items() if n}
+    done.quiet_codes = log.by_code
     return done
 
 
@@ -276,7 +332,8 @@ def run(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque[tuple[Task, AsyncResult[Done] | None]] = deque()
-    with context.Pool(jobs, initializer=_init_worker, initargs=(to, options)) as pool:
+    initargs = (to, options, log.counted_below)
+    with context.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
         for task in work:
             pending.append((task, None if task.failure else _submit(pool, task)))
             while len(pending) > 2 * jobs:
@@ -303,6 +360,7 @@ def _collect(
         log.add(task.failure)
         return
     done = handle.get()
+    severities = _SEVERITIES
     info = find(task.fmt)
     if task.chunk is None or info is None or info.joiner is None:
         _replay(done.diagnostics, log)
@@ -313,5 +371,9 @@ def _collect(
             joiner = joiners[task.file] = info.joiner()
         _replay(done.diagnostics, log, joiner)
         joiner.counted(done.counted)
+    if done.quiet_codes:
+        log.add_counts(
+            {severities[level]: n for level, n in done.quiet_counts.items()}, done.quiet_codes
+        )
     assembler.add_batch(done.payloads, done.citation_keys, done.base_keys)
     on_done(done.read, done.size)

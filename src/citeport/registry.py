@@ -30,7 +30,12 @@ class Reader(Protocol):
 
 
 class Joiner(Protocol):
-    """Settles the diagnostics of one split input's chunks, in input order, in the main process."""
+    """Settles the diagnostics of one split input's chunks, in input order, in the main process.
+
+    A joiner class may name the codes it settles in a `codes` frozenset: a worker then only
+    counts the chunk's other diagnostics that the main log would not make (`parallel`). Without
+    it, every diagnostic of the chunk crosses to the main process.
+    """
 
     def message(self, code: str, message: str, where: Location) -> str | None:
         """The message a serial read gives for this chunk diagnostic (None: it gives none)."""

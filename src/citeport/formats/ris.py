@@ -670,6 +670,8 @@ class Joiner:
     """Counts the records of a split input's chunks, so a chunk's record numbers (`RIS008`)
     are counted from the input's start."""
 
+    codes = frozenset({"RIS008"})
+
     def __init__(self) -> None:
         self.before = 0
 
