@@ -40,13 +40,32 @@ def test_small_chunks_give_the_serial_bytes_and_diagnostics(
 ) -> None:
     source = _input(tmp_path)
     serial = convert([source], fmt, jobs=1)
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 2000)  # a few records a chunk
-    parallel_run = convert([source], fmt, jobs=2)
-    assert parallel_run.text == serial.text
-    assert list(parallel_run.log) == list(serial.log)
-    assert parallel_run.log.skipped == serial.log.skipped == 5
-    assert parallel_run.log.by_code == serial.log.by_code
-    assert (parallel_run.read, parallel_run.written) == (serial.read, serial.written) == (21, 21)
+    # a few records a chunk; a record longer than a chunk; a chunk ending just after a newline
+    for size in (2000, 700, 333):
+        monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
+        parallel_run = convert([source], fmt, jobs=2)
+        assert parallel_run.text == serial.text
+        assert list(parallel_run.log) == list(serial.log)
+        assert parallel_run.log.skipped == serial.log.skipped == 5
+        assert parallel_run.log.by_code == serial.log.by_code
+        assert (parallel_run.read, parallel_run.written) == (serial.read, serial.written)
+    assert (serial.read, serial.written) == (21, 21)
+
+
+def test_line_chunks_are_whole_lines_with_their_first_line_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = b"a\nbb\n\nccccccc\nd"  # a line longer than a chunk; no newline at the end
+    for size in (1, 2, 3, 4, 100):
+        monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
+        tasks = list(parallel._chunks(io.BytesIO(data), "s", "aggregator"))
+        assert b"".join(t.data or b"" for t in tasks) == data, size
+        start = 0
+        for task in tasks:
+            assert task.data is not None and task.chunk is not None
+            assert start == 0 or data[start - 1 : start] == b"\n"  # starts a line
+            assert task.chunk["first_line"] == data.count(b"\n", 0, start) + 1
+            start += len(task.data)
 
 
 def _same_as_serial(

@@ -300,13 +300,24 @@ def tasks(inputs: Iterator[Input]) -> Iterator[Task]:
 
 
 def _chunks(stream: IO[bytes], source: str, fmt: str) -> Iterator[Task]:
+    """Whole lines of about `CHUNK_BYTES`, each chunk cut after its last newline (found in C,
+    never split into line objects here: the worker does that)."""
     first_line = 1
+    held = bytearray()  # the start of a line the last read cut
     while True:
-        lines = stream.readlines(CHUNK_BYTES)
-        if not lines:
+        block = stream.read(CHUNK_BYTES)
+        if not block:
+            if held:
+                yield Task(source, fmt, chunk={"first_line": first_line}, data=bytes(held))
             return
-        yield Task(source, fmt, chunk={"first_line": first_line}, data=b"".join(lines))
-        first_line += len(lines)
+        cut = block.rfind(b"\n") + 1
+        if not cut:  # still inside one line longer than a chunk
+            held += block
+            continue
+        data = bytes(held) + block[:cut] if held else block[:cut]
+        held = bytearray(block[cut:])
+        yield Task(source, fmt, chunk={"first_line": first_line}, data=data)
+        first_line += data.count(b"\n")
 
 
 def run(
