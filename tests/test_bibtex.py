@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 
 from citeport import Date, DiagnosticLog, Math, Name, NoCase, Styled, Text, WriteOptions, plain
-from citeport.formats import bibtex
+from citeport.formats import bibtex, csljson
 from citeport.formats.bibtex.reader import QUOTED_AT, chunks
 from citeport.markup import latex
 from citeport.registry import detect, find
@@ -518,3 +519,54 @@ def test_scan_finds_parent_keys_cut_across_blocks() -> None:
     assert scan.lines == 7
     # the depth after each line: 1 2 0 1 1 0 2; the lowest from a line on
     assert [scan.floor(n) for n in range(7)] == [0, 0, 0, 0, 0, 0, 2]
+
+
+def test_csljson_day_and_custom_are_dropped_where_bibtex_has_no_field() -> None:
+    """What a CSL-JSON export loses in BibTeX, and only that (issue #6's audit of the ledger).
+
+    Classic BibTeX has no day field: the day is dropped and reported (Better BibTeX's BibTeX
+    exporter also writes `year` and `month` only), BibLaTeX keeps it in `date`. `custom` holds
+    an aggregator's bookkeeping (its record id, impact factor, open-access flag): neither dialect
+    has a field for it, and it is reported once per entry.
+    """
+    item = {
+        "id": "vivo1992dynamics",
+        "type": "article-journal",
+        "title": "The <i>in vivo</i> Dynamics of Edge Computing",
+        "container-title": "IEEE Transactions on Signal Processing",
+        "volume": "40",
+        "issue": "23",
+        "page": "10835-10845",
+        "issued": {"date-parts": [[1992, 1, 7]]},
+        "DOI": "10.1109/TSP.1992.2458591",
+        "custom": {"source-id": "147000001", "PeriodicalIF": 5.4, "isOpenAccess": True},
+    }
+    refs = list(csljson.read(io.BytesIO(json.dumps([item]).encode()), "in.json", DiagnosticLog()))
+    fields = (
+        "  title = {The \\textit{in vivo} {Dynamics} of {Edge Computing}},\n"
+        "  {journal} = {IEEE Transactions on Signal Processing},\n"
+        "{date}"
+        "  volume = {40},\n"
+        "  number = {23},\n"
+        "  pages = {10835--10845},\n"
+        "  doi = {10.1109/TSP.1992.2458591}\n"
+    )
+    custom = "in.json:1: info[BIB004] csl field 'custom' has no BibTeX field; dropped"
+    for writer, journal, date, notes in (
+        (
+            bibtex.write,
+            "journal",
+            "  year = {1992},\n  month = jan,\n",
+            [
+                "in.json:1: info[BIB002] day 7 of the date has no classic BibTeX field; dropped",
+                custom,
+            ],
+        ),
+        (bibtex.write_biblatex, "journaltitle", "  date = {1992-01-07},\n", [custom]),
+    ):
+        out = io.StringIO()
+        log = DiagnosticLog()
+        writer(refs, out, log, WriteOptions())
+        body = fields.replace("{journal}", journal).replace("{date}", date)
+        assert out.getvalue() == "@article{vivo1992dynamics,\n" + body + "}\n"
+        assert [str(d) for d in log] == notes

@@ -41,6 +41,13 @@ over the corpus). `parse(value, fast=False)` or `CITEPORT_LATEX_SLOW=1` turns it
 - styles become `\\textit`, `\\textbf`, `\\textsuperscript`, `\\textsubscript`, `\\textsc`;
   case-protected spans become brace groups; math is written between `$` (braced when case is
   protected, since BibTeX changes case inside math too).
+
+Speed of writing: most values need no escaping, and `escape` finds that with one character class
+and two substring tests (`_needs_escape`) rather than a regex alternation, which scans a long
+abstract about three times slower; a title with nothing to escape (`is_plain`) is split into words
+without escaping each piece; a value whose only specials are `& % $ # _ { } ~ ^ \\` is escaped
+character by character, without the ligature bookkeeping it cannot need
+(`_forms_no_ligature`). tests/test_bibtex_writer_speed.py checks each against the general path.
 """
 
 from __future__ import annotations
@@ -86,7 +93,10 @@ _TYPOGRAPHY: dict[str, str] = {
     "\u2013": "--", "\u2014": "---", "\u201c": "``", "\u201d": "''", "\u00a0": "~"
 }  # fmt: skip
 _ESCAPES = {**_ASCII_SPECIAL, **_TYPOGRAPHY}
-_NEEDS_ESCAPE = re.compile(r"[\\{}&%$#_~^\u2013\u2014\u201c\u201d\u00a0]|--|''|``|[?!]`")
+#: The characters `escape` changes, and the backquote of the pairs "``", "?`", "!`"; with "--"
+#: and "''" (`_needs_escape`), everything `_escape_chars` may change. One character class, not
+#: an alternation with the pairs, so that the regex engine scans a long abstract at C speed.
+_ESCAPE_CHARS = re.compile(r"[\\{}&%$#_~^\u2013\u2014\u201c\u201d\u00a0`]")
 _LIGATURE_PAIRS = frozenset(("--", "''", "``", "?`", "!`"))
 _NEEDS_TYPOGRAPHY = re.compile(r"[\u2013\u2014\u201c\u201d\u00a0]")
 #: The two tables' keys, made once (`_escape_chars` is called for every value written).
@@ -230,17 +240,50 @@ def _spell_all(value: str, unknown: set[str] | None) -> str:
     return _NON_ASCII_CLUSTER.sub(one, value)
 
 
+def _needs_escape(value: str) -> bool:
+    """Could `_escape_chars(value, _ESCAPES)` change `value`? (False: it would not.)"""
+    return _ESCAPE_CHARS.search(value) is not None or "--" in value or "''" in value
+
+
 def escape(value: str, ascii_only: bool = True, unknown: set[str] | None = None) -> str:
     """Escape plain text for a BibTeX value; in ASCII mode spell non-ASCII characters as LaTeX.
 
     The value reads back (with `parse`) as the same text. Characters without a LaTeX spelling
     that reads back as themselves are kept as UTF-8 and added to `unknown`.
     """
-    if _NEEDS_ESCAPE.search(value):
-        value = _escape_chars(value, _ESCAPES)
+    if _needs_escape(value):
+        if _forms_no_ligature(value):
+            value = _ASCII_SPECIAL_CHAR.sub(_spell_special, value)
+        else:
+            value = _escape_chars(value, _ESCAPES)
     if ascii_only and not value.isascii():
         value = _spell_all(value, unknown)
     return value
+
+
+#: The characters of `_ASCII_SPECIAL`, one at a time (`_spell_special` spells each).
+_ASCII_SPECIAL_CHAR = re.compile(r"[\\{}&%$#_~^]")
+
+
+def _spell_special(match: re.Match[str]) -> str:
+    return _ASCII_SPECIAL[match.group()]
+
+
+def _forms_no_ligature(value: str) -> bool:
+    """True when `_escape_chars(value, _ESCAPES)` is only `_ASCII_SPECIAL` applied char by char.
+
+    The spellings of `_ASCII_SPECIAL` start with a backslash and end with a brace or the
+    character itself (`\\&`), none of which is half of a ligature pair (`-`, `'`, `` ` ``, `?`,
+    `!`): they never need an empty group beside them. A value without the typography of
+    `_TYPOGRAPHY` (spelled `--`, `''`...) and without a pair of its own (a backquote, "--",
+    "''") has no other place where one is needed.
+    """
+    return (
+        "`" not in value
+        and "--" not in value
+        and "''" not in value
+        and _NEEDS_TYPOGRAPHY.search(value) is None
+    )
 
 
 def escape_non_ascii(value: str, unknown: set[str] | None = None) -> str:
@@ -253,6 +296,16 @@ def escape_non_ascii(value: str, unknown: set[str] | None = None) -> str:
     if _NEEDS_TYPOGRAPHY.search(value):
         value = _escape_chars(value, _TYPOGRAPHY)
     return _spell_all(value, unknown)
+
+
+def is_plain(value: str, ascii_only: bool) -> bool:
+    """True when `escape(value, ascii_only)` is `value` itself, and so of any part of it.
+
+    Nothing in it needs escaping (`_needs_escape` finds no character and no ligature pair), and
+    it is ASCII or may stay UTF-8. A part of such a value has no special character or pair
+    either, so the writer can skip escaping its pieces one by one.
+    """
+    return (not ascii_only or value.isascii()) and not _needs_escape(value)
 
 
 def needs_protection(word: str, first: bool) -> bool:
@@ -321,35 +374,38 @@ class _Writer:
         return True
 
     def protected_text(self, value: str) -> None:
-        """Write text with one brace group around each run of words that need protection."""
+        """Write text with one brace group around each run of words that need protection.
+
+        Each piece is escaped on its own, unless the whole value is `is_plain` (most titles):
+        then every piece is written as it is, which is what escaping it would give.
+        """
         pieces = _WORD.split(value)  # separator, word, separator, word, ..., separator
-        out = self.out
+        out, ascii_only, unknown = self.out, self.ascii_only, self.unknown
+        esc = _unchanged if is_plain(value, ascii_only) else escape
         open_run = False
-        pending_sep = ""
-        for index, piece in enumerate(pieces):
-            if index % 2 == 0:
-                pending_sep = piece
-                continue
-            protect = needs_protection(piece, self.first_word)
+        for index in range(1, len(pieces), 2):
+            separator, word = pieces[index - 1], pieces[index]
+            protect = needs_protection(word, self.first_word)
             self.first_word = False
             if protect and open_run:
-                out.append(escape(pending_sep + piece, self.ascii_only, self.unknown))
+                out.append(esc(separator + word, ascii_only, unknown))
             elif protect:
-                out.append(escape(pending_sep, self.ascii_only, self.unknown))
-                out.append("{" + escape(piece, self.ascii_only, self.unknown))
+                out.append(esc(separator, ascii_only, unknown))
+                out.append("{" + esc(word, ascii_only, unknown))
                 open_run = True
             else:
                 if open_run:
                     out.append("}")
                     open_run = False
-                out.append(escape(pending_sep + piece, self.ascii_only, self.unknown))
-            pending_sep = ""
+                out.append(esc(separator + word, ascii_only, unknown))
         if open_run:
             out.append("}")
-        tail = pieces[-1] if len(pieces) % 2 == 1 and len(pieces) > 1 else ""
-        if len(pieces) == 1:
-            tail = pieces[0]
-        out.append(escape(tail, self.ascii_only, self.unknown))
+        out.append(esc(pieces[-1], ascii_only, unknown))
+
+
+def _unchanged(value: str, ascii_only: bool, unknown: set[str] | None) -> str:
+    """`escape` of a `is_plain` value (or a part of one): the value itself."""
+    return value
 
 
 def render(

@@ -25,12 +25,19 @@ aggregator's bookkeeping) is never written, and each of its fields is reported (
 the model holds that a dialect has no field for are reported (BIB002). A raw TeX span the reader
 kept for a command it did not know (`latex.raw_tex`) is written back as it was read, unless it
 could break the document or run commands (BIB005: then it is written as text).
+
+Speed: a library names the same people and journals again and again, so a written name
+(`_name`) and a written journal title (`_render_repeated`) are cached; both depend on nothing
+but the value and the mode, and what they report (characters kept as UTF-8, unsafe math) is
+cached with them and reported for each entry. tests/test_bibtex_writer_speed.py checks that the
+corpus is written byte for byte the same, with the same diagnostics, with and without them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import IO, Literal
 
 from ...diagnostics import DiagnosticLog, Location
@@ -118,25 +125,24 @@ def entry(
     bare: set[str] = set()  # fields written without braces (month macros)
     kept = ref.extra.get("bibtex", {})
     others = str(kept.get("@others", "")).split()
+    where = _where(ref)
 
     def escape_text(value: str) -> str:
         return latex.escape(value, ascii_only, unknown)
 
     def note(code: str, message: str, field: str) -> None:
-        where = _where(ref)
         log.report(code, message, Location(where.source, where.line, where.record, field))
 
     def text(name: str, value: str) -> None:
         if value:
             fields.append((name, latex.escape(value, ascii_only, unknown)))
 
-    def rich(name: str, value: RichText, protect: bool = False) -> None:
+    def rich(name: str, value: RichText, protect: bool = False, repeats: bool = False) -> None:
         if value:
-            unsafe: list[str] = []
-            rendered, missing = latex.render(
-                value, protect_case=protect, ascii_only=ascii_only, unsafe=unsafe
-            )
-            unknown.update(missing)
+            render = _render_repeated if repeats else _render
+            rendered, missing, unsafe = render(value, protect, ascii_only)
+            if missing:
+                unknown.update(missing)
             fields.append((name, rendered))
             for what in unsafe:
                 note("BIB005", f"{what} written as text", name)
@@ -173,7 +179,7 @@ def entry(
     people("bookauthor", ref.container_author)
     rich("title", ref.title, protect=True)
     text("shorttitle", ref.title_short)
-    rich(container_field, ref.container_title)
+    rich(container_field, ref.container_title, repeats=True)  # a library's few journals
     text("shortjournal", ref.container_title_short)
     if container_field != "series":
         text("series", ref.collection_title)
@@ -217,8 +223,8 @@ def entry(
             note("BIB003", "an article's number without an issue is written as `number`, "
                  "which BibTeX reads as the issue", "number")  # fmt: skip
         text("number", ref.issue or ref.number)
-    if ref.page:  # each run of hyphens is a range dash: `10--23`
-        fields.append(("pages", "--".join(escape_text(part) for part in _HYPHENS.split(ref.page))))
+    if ref.page:
+        fields.append(("pages", _pages(ref.page, ascii_only, unknown)))
     text("pagetotal", ref.number_of_pages)
     text("chapter", ref.chapter_number)
     text("edition", ref.edition)
@@ -255,24 +261,47 @@ def entry(
         if namespace != "bibtex":
             log.report_fields(
                 "BIB004",
-                _where(ref),
+                where,
                 [
                     (name, f"{namespace} field {name!r} has no BibTeX field; dropped")
                     for name in sorted(map(str, foreign))
                 ],
             )
-    _dropped(ref, log)
+    _dropped(ref, log, where)
     if unknown:
         log.report(
             "BIB001",
             f"no LaTeX spelling for {''.join(sorted(unknown))!r}; kept as UTF-8",
-            _where(ref),
+            where,
         )
     body = ",\n".join(
         f"  {name} = {value}" if name in bare else f"  {name} = {{{value}}}"
         for name, value in fields
     )
     return f"@{entry_type}{{{key},\n{body}\n}}\n"
+
+
+def _render(
+    value: RichText, protect: bool, ascii_only: bool
+) -> tuple[str, set[str] | frozenset[str], tuple[str, ...]]:
+    """`latex.render`: the value, the characters kept as UTF-8, what was written as text."""
+    unsafe: list[str] = []
+    rendered, missing = latex.render(
+        value, protect_case=protect, ascii_only=ascii_only, unsafe=unsafe
+    )
+    return rendered, missing, tuple(unsafe)
+
+
+@lru_cache(maxsize=4096)
+def _render_repeated(
+    value: RichText, protect: bool, ascii_only: bool
+) -> tuple[str, frozenset[str], tuple[str, ...]]:
+    """`_render`, cached, for values that repeat from entry to entry (journal names).
+
+    `latex.render` depends on nothing but its arguments, so a cached answer is the answer.
+    """
+    rendered, missing, unsafe = _render(value, protect, ascii_only)
+    return rendered, frozenset(missing), unsafe
 
 
 def _kept_fields(
@@ -291,8 +320,11 @@ def _kept_fields(
     BIB006), and a kept field whose name the model's own value has taken (an `address` beside
     the `location` the model read, a `year` the `date` contradicts; BIB007).
     """
+    kept = ref.extra.get("bibtex")
+    if not kept:
+        return
     written = {name for name, _ in fields}
-    for name, value in ref.extra.get("bibtex", {}).items():
+    for name, value in kept.items():
         if name.startswith("@") or not isinstance(value, str):
             continue
         if name.lower() in CODE_FIELDS:
@@ -328,6 +360,16 @@ _IN_BIBLATEX_DATE = frozenset(("year", "month"))
 _DATE_FIELDS = frozenset(("date", "day"))
 
 
+def _pages(page: str, ascii_only: bool, unknown: set[str]) -> str:
+    """A page range with each run of hyphens as the range dash (`10--23`), the rest escaped.
+
+    A `latex.is_plain` value ("10-23", most of them) has no part that escaping would change.
+    """
+    if latex.is_plain(page, ascii_only):
+        return _HYPHENS.sub("--", page)
+    return "--".join(latex.escape(part, ascii_only, unknown) for part in _HYPHENS.split(page))
+
+
 def _balanced(value: str) -> bool:
     depth = 0
     previous = ""
@@ -344,20 +386,14 @@ def _balanced(value: str) -> bool:
 
 
 #: Model fields neither dialect writes (and the reason is the same: no BibTeX field).
-_NOT_WRITTEN: tuple[tuple[str, Callable[[Reference], object]], ...] = (
-    ("collection_editor", lambda r: r.collection_editor),
-    ("collection_number", lambda r: r.collection_number),
-    ("section", lambda r: r.section),
-    ("available_date", lambda r: r.available_date),
-)
+_NOT_WRITTEN = ("collection_editor", "collection_number", "section", "available_date")
 
 
-def _dropped(ref: Reference, log: DiagnosticLog) -> None:
-    log.report_fields(
-        "BIB002",
-        _where(ref),
-        [(name, f"{name} has no BibTeX field; dropped") for name, get in _NOT_WRITTEN if get(ref)],
-    )
+def _dropped(ref: Reference, log: DiagnosticLog, where: Location) -> None:
+    dropped = [(name, f"{name} has no BibTeX field; dropped")
+               for name in _NOT_WRITTEN if getattr(ref, name)]  # fmt: skip
+    if dropped:
+        log.report_fields("BIB002", where, dropped)
 
 
 def _edtf(date: Date) -> str:
@@ -371,10 +407,28 @@ def _edtf(date: Date) -> str:
 
 def names(people: tuple[Name, ...], ascii_only: bool, unknown: set[str]) -> str:
     """Names in BibTeX's "von Last, Jr, First" form, joined with "and"."""
-    return " and ".join(_name(n, ascii_only, unknown) for n in people)
+    written: list[str] = []
+    for person in people:
+        text, missing = _name(person, ascii_only)
+        written.append(text)
+        if missing:
+            unknown.update(missing)
+    return " and ".join(written)
 
 
-def _name(name: Name, ascii_only: bool, unknown: set[str]) -> str:
+@lru_cache(maxsize=16384)
+def _name(name: Name, ascii_only: bool) -> tuple[str, frozenset[str]]:
+    """One name as BibTeX writes it, and the characters it had to keep as UTF-8.
+
+    Cached: a library names the same people again and again, and spelling a name (escaping,
+    LaTeX accents) costs far more than looking it up. The result depends on nothing but the
+    name and the mode, so a cached answer is the answer.
+    """
+    unknown: set[str] = set()
+    return _name_text(name, ascii_only, unknown), frozenset(unknown)
+
+
+def _name_text(name: Name, ascii_only: bool, unknown: set[str]) -> str:
     def part(value: str) -> str:
         escaped = latex.escape(value, ascii_only, unknown)
         # A comma or a lone "and" inside a part would split the name: protect the part.
