@@ -163,6 +163,35 @@ def people(count: int, start: int = 0) -> tuple[Name, ...]:
     return tuple(PEOPLE[(start + n) % len(PEOPLE)] for n in range(count))
 
 
+def test_a_name_met_before_is_written_as_the_first_time() -> None:
+    """The names' cache gives `_name_text`'s answer, the second time too: the same text, or
+    the same refusal (a nocase span, an empty part, a value that is no string)."""
+    check = fast.renderer(STYLE, render.TEXT).check
+    names: list[Any] = [
+        {"family": "Ng", "given": "Andrew Y."},
+        {"given": "Ludwig", "non-dropping-particle": "van", "family": "Beethoven"},
+        {"literal": "IEEE"},
+        {"family": '<span class="nocase">iRobot</span>'},
+        {"family": ""},
+        {"family": ["Ng"]},
+        "Ng",
+    ]
+    cache: dict[Any, str | None] = {}
+    for _ in range(2):
+        for name in names:
+            try:
+                expected: str | None = fast._name_text(name, check)
+            except fast._Ineligible:
+                expected = None
+            try:
+                got: str | None = fast._names_text([name], check, cache)[0]
+            except fast._Ineligible:
+                got = None
+            assert got == expected, name
+    assert fast._names_text(names[:3], check, cache) == ["A. Y. Ng", "L. van Beethoven", "IEEE"]
+    assert len(cache) == 5  # the list and the string are not kept
+
+
 def with_names(kind: str, count: int, roles: tuple[str, ...]) -> Reference:
     return Reference(
         id=f"{kind}-{count}-{'-'.join(roles)}",
@@ -283,6 +312,24 @@ def test_a_conversion_to_ieee_imports_only_what_it_needs(tmp_path: Path) -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split("\n")[0] == "0 []", done.stdout + done.stderr
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "[1] T. 2020.\n"
+
+
+def test_full_journal_names_load_no_abbreviation_tables(tmp_path: Path) -> None:
+    """The journal and conference tables are imported only when names are abbreviated."""
+    source = tmp_path / "in.json"
+    source.write_text('[{"id": "a", "type": "article-journal", "title": "T", '
+                      '"container-title": "Journal of Tests"}]', encoding="utf-8")  # fmt: skip
+    tables = "citeport.formats.ieee.abbreviations"
+    for flags, imported in (["--full-journal-names"], False), ([], True):
+        code = (
+            "import sys\nfrom citeport.cli import main\n"
+            f"status = main(['convert', {str(source)!r}, '--from', 'csljson', '-j', '1', "
+            f"'--to', 'ieee', '-o', {str(tmp_path / 'out.txt')!r}, *{flags!r}])\n"
+            f"print(status, {tables!r} in sys.modules)"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.stdout.split("\n")[0] == f"0 {imported}", done.stdout + done.stderr
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "[1] “T,” J. Tests.\n"
 
 
 def test_builtin_formats_are_found_as_in_the_whole_table() -> None:

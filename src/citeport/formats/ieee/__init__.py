@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from citeproc import CitationStylesStyle
 
@@ -36,7 +36,6 @@ from ...options import WriteOptions
 from ...records import RecordWriter, write_records
 from ...registry import FormatInfo
 from . import fast
-from .abbreviations import Abbreviations, TableError, load_table
 from .render import (
     HTML,
     LATEX,
@@ -55,11 +54,17 @@ from .render import (
     settings_for,
 )
 
+if TYPE_CHECKING:
+    from .abbreviations import Abbreviations
+
 
 def _abbreviations(options: WriteOptions) -> tuple[Abbreviations | None, str]:
-    """The abbreviations to apply, and the problem with the user's table if any."""
+    """The abbreviations to apply, and the problem with the user's table if any (the tables
+    are imported only here: `--full-journal-names` never loads them)."""
     if options.full_journal_names:
         return None, ""
+    from .abbreviations import Abbreviations, TableError, load_table
+
     table_path = options.abbreviations
     if not table_path:
         return Abbreviations(), ""

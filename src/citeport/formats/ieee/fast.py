@@ -25,6 +25,8 @@ one placeholder, filled with the list as citeproc-py's `Name.process` writes tha
 placeholder names (delimiters, "and", "et al." and its formatting: `_list_text`), so the number
 of names is no part of a shape; only a `cs:label` after the list (`StyleCheck.labelled`) makes
 one name and several two shapes (the template is rendered with two names, written as one).
+A name's text depends only on its parts and the style, so a renderer keeps the texts of the
+last 4,096 distinct names it met (`_names_text`): a file's authors recur.
 That needs every `cs:names` to write with a `cs:name` of the style and all of those to write
 every list alike, tried for each length up to `et-al-min` (`FastRenderer._uniform_lists`);
 otherwise each name is a placeholder and the count of names (up to `et-al-min`: only the first
@@ -81,6 +83,7 @@ ENV = "CITEPORT_IEEE_FAST"
 _FIRST_SLOT = 0xE000
 _MAX_SLOTS = 0x1000
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
+_PLACEHOLDERS = tuple(chr(_FIRST_SLOT + n) for n in range(_MAX_SLOTS))
 _NOCASE = '<span class="nocase">'
 #: Characters citeproc-py's seam rule looks at (`citeproc.string.normalize_seam`).
 _SEAM = frozenset(SEAM_PUNCTUATION) | {" "}
@@ -298,16 +301,25 @@ class _Shape:
     pairs: list[tuple[str, str]] = field(default_factory=list)
 
     def slot(self, value: str | _Date) -> str:
-        if len(self.values) >= _MAX_SLOTS:
+        """A new slot holding `value`: its placeholder."""
+        values = self.values
+        count = len(values)
+        if count >= _MAX_SLOTS:
             raise _Ineligible
-        self.values.append(value)
-        return chr(_FIRST_SLOT + len(self.values) - 1)
+        values.append(value)
+        return _PLACEHOLDERS[count]
 
 
 def _text_value(value: Any) -> str:
+    """`value` when it is data text the fast path can take, else `_Ineligible`.
+
+    ASCII text holds no private-use character, and only a `<` lower-cases to `<`: the two
+    pre-checks skip the search and the lower-casing without changing the answer."""
     if type(value) is not str or not value:
         raise _Ineligible
-    if _PRIVATE.search(value) or (_NOCASE in value.lower()):
+    if not value.isascii() and _PRIVATE.search(value):
+        raise _Ineligible
+    if "<" in value and _NOCASE in value.lower():
         raise _Ineligible
     return value
 
@@ -330,14 +342,14 @@ def _name_text(name: Any, check: StyleCheck) -> str:
         _text_value(value)
     if "literal" in name:
         return str(name["literal"])
-    given = name.get("given")
+    get = name.get
+    given = get("given")
     if given is not None and check.mark is not None:
         given = _initialize(check, given)
     family = " ".join(
-        n for n in (name.get("dropping-particle"), name.get("non-dropping-particle"),
-                    name.get("family")) if n
-    )  # fmt: skip
-    text = " ".join(n for n in (given, family, name.get("suffix")) if n)
+        [n for n in (get("dropping-particle"), get("non-dropping-particle"), get("family")) if n]
+    )
+    text = " ".join([n for n in (given, family, get("suffix")) if n])
     if not text:
         raise _Ineligible
     return text
@@ -357,53 +369,91 @@ def _initialize(check: StyleCheck, given: str) -> str:
     return found
 
 
+#: How many names' texts a renderer keeps (`_names_text`): a file's authors recur.
+_MAX_NAMES = 4096
+
+
+def _names_text(names: list[Any], check: StyleCheck, cache: dict[Any, str | None]) -> list[str]:
+    """`_name_text` of each name, kept in `cache` by the name's items (the text depends on
+    nothing else: the style's initialising is in `check`, the same for the cache's life)."""
+    texts = []
+    for name in names:
+        try:
+            key = tuple(name.items())
+            text = cache.get(key, "")  # "": not met yet (`_name_text` never makes "")
+        except (AttributeError, TypeError):  # not a dict, or unhashable values: not cached
+            texts.append(_name_text(name, check))
+            continue
+        if text == "":
+            try:
+                text = _name_text(name, check)
+            except _Ineligible:
+                text = None
+            if len(cache) >= _MAX_NAMES:
+                cache.clear()
+            cache[key] = text
+        if text is None:
+            raise _Ineligible
+        texts.append(text)
+    return texts
+
+
 def _take_apart(
-    item: dict[str, Any], check: StyleCheck, lists: Callable[[list[str]], str] | None = None
+    item: dict[str, Any],
+    check: StyleCheck,
+    lists: Callable[[list[str]], str] | None = None,
+    names: dict[Any, str | None] | None = None,
 ) -> _Shape:
-    """`item` taken apart; `lists` writes a whole name list (None: a placeholder per name)."""
+    """`item` taken apart; `lists` writes a whole name list (None: a placeholder per name);
+    `names` keeps the texts of names met before (`_names_text`)."""
     shape = _Shape()
+    slot, out, key = shape.slot, shape.item, shape.key
+    keyed, page_keyed = check.keyed, check.page_keyed
     for variable in sorted(item):
         value = item[variable]
-        if variable in ("id", "type"):
-            shape.item[variable] = value
-            shape.key.append((variable, value))
-        elif variable in check.keyed or (variable == "page" and check.page_keyed):
+        if variable == "id" or variable == "type":
+            out[variable] = value
+            key.append((variable, value))
+        elif variable in keyed or (page_keyed and variable == "page"):
             if type(value) is not str:
                 raise _Ineligible
-            shape.item[variable] = value
-            shape.key.append((variable, value))
+            out[variable] = value
+            key.append((variable, value))
         elif variable in _NAME_VARIABLES:
             if type(value) is not list or not value:
                 raise _Ineligible
             shown = len(value) if not check.et_al_min else min(len(value), check.et_al_min)
-            texts = [_name_text(name, check) for name in value[:shown]]
+            if names is None:
+                texts = [_name_text(name, check) for name in value[:shown]]
+            else:
+                texts = _names_text(value[:shown], check, names)
             if lists is not None:
-                slot = shape.slot(lists(texts))
+                whole = slot(lists(texts))
                 if variable in check.labelled and len(value) > 1:
-                    shape.pairs.append((slot, shape.slot("")))  # the label is plural
-                    shape.item[variable] = [{"literal": s} for s in shape.pairs[-1]]
-                    shape.key.append((variable, 2))
+                    shape.pairs.append((whole, slot("")))  # the label is plural
+                    out[variable] = [{"literal": s} for s in shape.pairs[-1]]
+                    key.append((variable, 2))
                 else:
-                    shape.item[variable] = [{"literal": slot}]
-                    shape.key.append((variable, 1))
+                    out[variable] = [{"literal": whole}]
+                    key.append((variable, 1))
                 continue
-            shape.item[variable] = [{"literal": shape.slot(text)} for text in texts]
-            shape.key.append((variable, shown))
+            out[variable] = [{"literal": slot(text)} for text in texts]
+            key.append((variable, shown))
         elif variable in _DATE_VARIABLES:
-            shape.item[variable] = _date(variable, value, shape)
-            shape.key.append((variable, _date_key(value, check.dates_only)))
+            out[variable] = _date(variable, value, shape)
+            key.append((variable, _date_key(value, check.dates_only)))
         elif variable == "page":
             pieces = _split_page(_text_value(value))
             plural = Label.RE_MULTIPLE_NUMBERS.search(value) is not None
-            slots = "-".join(shape.slot(_text_value(p)) for p in pieces)
+            slots = "-".join([slot(_text_value(p)) for p in pieces])
             if plural:  # digits around the placeholders make citeproc-py's label plural too
                 shape.padded = (slots[0], slots[-1])
                 slots = f"0{slots}0"
-            shape.item[variable] = slots
-            shape.key.append((variable, len(pieces), plural))
+            out[variable] = slots
+            key.append((variable, len(pieces), plural))
         else:
-            shape.item[variable] = shape.slot(_text_value(value))
-            shape.key.append((variable,))
+            out[variable] = slot(_text_value(value))
+            key.append((variable,))
     return shape
 
 
@@ -522,6 +572,9 @@ class FastRenderer:
         self._date_elements: dict[tuple[Any, ...], dict[str, Any]] = {}
         #: Number of names -> citeproc-py's list of that many placeholder names, split.
         self._lists: dict[int, tuple[tuple[str, int], ...]] = {}
+        self._list_templates: dict[int, _Template] = {}
+        #: A name's items -> its text (None: the name makes the reference ineligible).
+        self._names: dict[Any, str | None] = {}
         self._write_list = self._list_text if self._uniform_lists() else None
 
     def _uniform_lists(self) -> bool:
@@ -548,7 +601,7 @@ class FastRenderer:
 
     def _list_text(self, texts: list[str]) -> str:
         """The names as the style writes the list (shown names only: `et-al-min` applies)."""
-        text = self._fill(_Template(self._lists_of(len(texts)), {}), list(texts))
+        text = self._fill(self._list_template(len(texts)), texts)
         if not text:
             raise _Ineligible
         return text
@@ -558,7 +611,7 @@ class FastRenderer:
         if not self.check.usable:
             return None
         try:
-            shape = _take_apart(item, self.check, self._write_list)
+            shape = _take_apart(item, self.check, self._write_list, self._names)
         except _Ineligible:
             return None
         key = tuple(shape.key)
@@ -641,6 +694,12 @@ class FastRenderer:
             raw = raw.replace(pair, first)
         return raw
 
+    def _list_template(self, count: int) -> _Template:
+        found = self._list_templates.get(count)
+        if found is None:
+            found = self._list_templates[count] = _Template(self._lists_of(count), {})
+        return found
+
     def _lists_of(self, count: int) -> tuple[tuple[str, int], ...]:
         pieces = self._lists.get(count)
         if pieces is None:
@@ -690,20 +749,28 @@ class FastRenderer:
         return text
 
     def _fill(self, template: _Template, values: list[str | _Date]) -> str | None:
-        """The template with the data in it; None when a seam would differ."""
+        """The template with the data in it; None when a seam would differ.
+
+        A literal piece (`text`) and a data value meet at a seam citeproc-py would have
+        looked at; two data values meeting with nothing between (`text` empty) are left to
+        the CSL path."""
         out: list[str] = []
-        previous = ""
-        pieces = template.pieces
-        last = len(pieces) - 1
-        for index, (text, slot) in enumerate(pieces):
+        append = out.append
+        previous = ""  # the last character written
+        after_data = False  # it ends a data value
+        count = len(values)
+        for text, slot in template.pieces:
             if text:
-                if previous in _SEAM and text[0] == previous:
+                if text[0] == previous and previous in _SEAM:
                     return None  # data ended with the character the style puts next
-                out.append(text)
+                append(text)
                 previous = text[-1]
+                after_data = False
+            elif after_data and slot >= 0 and previous in _SEAM:
+                return None  # two data values meet: keep it simple, use the CSL path
             if slot < 0:
                 break
-            if slot >= len(values):
+            if slot >= count:
                 return None
             data = values[slot]
             if isinstance(data, str):
@@ -715,13 +782,11 @@ class FastRenderer:
                     return None
                 value = found
             first = value[0]
-            if first in _SEAM and first == previous:
+            if first == previous and first in _SEAM:
                 return None  # data starts with the character the style put before it
-            after = pieces[index + 1] if index < last else ("", -1)
-            if not after[0] and after[1] >= 0 and value[-1] in _SEAM:
-                return None  # two data values meet: keep it simple, use the CSL path
-            out.append(value)
+            append(value)
             previous = value[-1]
+            after_data = True
         return "".join(out)
 
 

@@ -37,10 +37,9 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import citeproc
 from citeproc import (
@@ -59,7 +58,9 @@ from ...richtext import Inline, Math, NoCase, RichText, Styled, Text, plain
 from ..csljson import date as csl_date
 from ..csljson import to_csl
 from . import speedups
-from .abbreviations import Abbreviations
+
+if TYPE_CHECKING:  # the tables are loaded only when journal names are abbreviated
+    from .abbreviations import Abbreviations
 
 ITEM_ID = "item"
 _LABEL = re.compile(r"^\[\d+\]\s*")
@@ -77,6 +78,8 @@ class StyleError(Exception):
 
 def style_path(name: str = "ieee") -> Path:
     """The path of a bundled style: in the installed package, else in the source tree."""
+    from importlib.resources import files  # only for a bundled style: not with a style file
+
     packaged = files("citeport") / "styles" / f"{name}.csl"
     if packaged.is_file():
         return Path(str(packaged))
@@ -312,7 +315,13 @@ _MD_FORMATTER = SimpleNamespace(
     SmallCaps=str,
 )
 
-TEXT = Target("text", formatter.plain, lambda r: _typographic(plain(r)), lambda s: s)
+
+def _unescaped(value: str) -> str:
+    """Plain text escapes nothing (`prepare` skips the escaping pass for it)."""
+    return value
+
+
+TEXT = Target("text", formatter.plain, lambda r: _typographic(plain(r)), _unescaped)
 HTML = Target(
     "html",
     formatter.html,
@@ -385,8 +394,12 @@ _NAME_VARIABLES = tuple(
 #: Item keys whose values are not data text (or were already rendered for the target).
 _NOT_DATA_TEXT = frozenset(("id", "type", "title", "container-title", "abstract"))
 _UNUSED = ("abstract", "custom", "citation-key", "keyword", "language", "ISSN", "ISBN")
-#: The model fields of the `_UNUSED` variables: `to_csl` need not render them at all.
+#: The model fields `to_csl` need not render at all: those of the `_UNUSED` variables, and
+#: the name lists `prepare` writes itself (`_name`). Only the order of the item's keys can
+#: differ for that (a list comes last), and neither path reads it: the fast path sorts them,
+#: citeproc-py looks variables up by name.
 _UNUSED_FIELDS = frozenset(f for f, v in CSL_VARIABLES.items() if v in _UNUSED)
+_NOT_FROM_CSL = _UNUSED_FIELDS | {role for role, _ in _NAME_VARIABLES}
 
 _ORDINAL_WORDS = {
     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
@@ -494,7 +507,7 @@ _CITEPROC_KNOWS = frozenset(
 
 def prepare(ref: Reference, target: Target, settings: Settings) -> dict[str, Any]:
     """The CSL-JSON item citeproc-py gets for `ref` (see the module docstring)."""
-    item = to_csl(ref, ITEM_ID, render_rich=target.rich, omit=_UNUSED_FIELDS)
+    item = to_csl(ref, ITEM_ID, render_rich=target.rich, omit=_NOT_FROM_CSL)
     for key in [k for k in item if k in _UNUSED or k not in _CITEPROC_KNOWS]:
         del item[key]  # a style can only print variables citeproc-py knows; others would warn
     for role, variable in _NAME_VARIABLES:
@@ -507,9 +520,10 @@ def prepare(ref: Reference, target: Target, settings: Settings) -> dict[str, Any
         item["edition"] = normalise_edition(item["edition"])
     if settings.expand_pages and "page" in item:
         item["page"] = expand_pages(item["page"])
-    for key, value in item.items():
-        if isinstance(value, str) and key not in _NOT_DATA_TEXT:
-            item[key] = target.text(value)
+    if target.text is not _unescaped:
+        for key, value in item.items():
+            if isinstance(value, str) and key not in _NOT_DATA_TEXT:
+                item[key] = target.text(value)
     if settings.ieee:
         for field_name, variable in _DATE_FIELDS:
             value = getattr(ref, field_name)
@@ -567,7 +581,11 @@ def fix_label(entry: str, number: int) -> tuple[str, str]:
     return f"[{number}]", _LABEL.sub("", entry, count=1)
 
 
-_QUOTE_PUNCT = re.compile(r"([?!]?)\u201d([,.])")
+#: A closing quote, then the period after a ? or ! inside it (dropped), or a comma or period
+#: (captured: it moves inside). The pattern starts with the quote, so the search skips to
+#: each quote rather than trying every position; `[?!]` is looked at behind the quote, never
+#: taken (an earlier match ends with `,` or `.`, so it can never have taken that character).
+_QUOTE_PUNCT = re.compile(r"\u201d(?:(?<=[?!]\u201d)\.|([,.]))")
 
 
 def fix_punctuation_in_quote(entry: str) -> str:
@@ -576,14 +594,7 @@ def fix_punctuation_in_quote(entry: str) -> str:
     After a title ending in ? or ! a period is dropped and a comma kept, as citeproc-js does
     (“Why?,”).
     """
-
-    def move(match: re.Match[str]) -> str:
-        mark, punct = match.groups()
-        if mark and punct == ".":
-            return f"{mark}\u201d"
-        return f"{mark}{punct}\u201d"
-
-    return _QUOTE_PUNCT.sub(move, entry)
+    return _QUOTE_PUNCT.sub("\\1\u201d", entry)  # a dropped period leaves group 1 empty
 
 
 @cache
@@ -594,7 +605,11 @@ def _double_period(closers: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def fix_double_period(entry: str, closers: tuple[str, ...] = ()) -> str:
-    """Drop the entry's period after a title that ends with one ("<i>Title.</i>." -> one)."""
+    """Drop the entry's period after a title that ends with one ("<i>Title.</i>." -> one).
+
+    Without closers the two periods are next to each other: no ".." in the entry, no match."""
+    if not closers and ".." not in entry:
+        return entry
     return _double_period(closers).sub(r".\1", entry)
 
 
