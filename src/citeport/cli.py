@@ -15,14 +15,13 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
 from .convert import Result, UsageError, convert
 from .diagnostics import Action, Diagnostic, DiagnosticLog, Ledger, Severity
-from .formats import ris
 from .options import WriteOptions
 from .registry import FormatNames, formats
 
@@ -78,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     conv.add_argument(
         "--ris-profile",
-        choices=list(ris.PROFILES),
+        choices=_RisProfiles(),
         default="default",
         help="RIS: choose the tags for one consumer (default: what all the big tools import)",
     )
@@ -164,6 +163,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERRORS
+
+
+class _RisProfiles:
+    """`ris.PROFILES`' names as argparse `choices`, imported only when `--ris-profile` is given
+    or help is shown: most runs write no RIS."""
+
+    def __contains__(self, name: object) -> bool:
+        from .formats import ris
+
+        return name in ris.PROFILES
+
+    def __iter__(self) -> Iterator[str]:
+        from .formats import ris
+
+        return iter(ris.PROFILES)
 
 
 def _list_formats(out: TextIO) -> int:
