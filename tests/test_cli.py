@@ -27,6 +27,21 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]  # no temporary file left
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_output_file_gets_a_new_files_permissions_or_keeps_the_old_ones(tmp_path: Path) -> None:
+    target = tmp_path / "refs.ris"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-o", str(target), "-q")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not 0600
+    target.chmod(0o640)
+    done = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-o", str(target), "-q")
+    assert done.returncode == 0
+    assert target.stat().st_mode & 0o777 == 0o640  # replaced, with the mode it had
+    assert target.read_text(encoding="utf-8").startswith("TY  - JOUR\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["refs.ris"]
+
+
 def test_missing_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     target = tmp_path / "out.ris"
     done = run_cli("convert", str(tmp_path / "nope.jsonl"), "--to", "ris", "-o", str(target))

@@ -12,7 +12,6 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,11 +299,27 @@ def _refuse_overwriting_input(output: str, inputs: list[str]) -> None:
 
 @contextlib.contextmanager
 def atomic_output(path: str) -> Iterator[IO[str]]:
-    """A text stream that replaces `path` only when the block finishes without error."""
+    """A text stream that replaces `path` only when the block finishes without error.
+
+    The text goes to a new file beside `path` (created exclusively, so never someone else's),
+    renamed over `path` at the end. It gets the permissions a new file gets (the umask), or
+    those of the file it replaces, as writing over that file would keep them.
+    """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    out: IO[str] | None = None
+    for attempt in range(1000):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{attempt}.tmp")
+        try:
+            out = open(tmp, "x", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except FileExistsError:  # a leftover of another run with this process id
+            continue
+        break
+    if out is None:
+        raise FileExistsError(f"no free temporary name beside {path}")
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
+        with out:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
             yield out
         os.replace(tmp, target)
     except BaseException:
