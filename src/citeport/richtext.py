@@ -62,6 +62,8 @@ def plain(rich: RichText, math: Literal["tex", "dollar"] = "dollar") -> str:
     Styles and case protection are dropped; math is kept as its TeX source, between `$`
     delimiters by default, so the flattened text stays lossless for readers of the math.
     """
+    if len(rich) == 1 and type(rich[0]) is Text:  # the common case: one run of plain text
+        return rich[0].text
     parts: list[str] = []
     _flatten(rich, parts, math)
     return "".join(parts)
