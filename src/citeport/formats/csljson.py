@@ -8,7 +8,8 @@ Reader. Input is a JSON array of items, a single item, or JSON lines (one item a
 split off the byte stream one at a time and parsed one at a time, so the parsed records of a
 large array are never all in memory, and each item's first line is known for diagnostics. An
 item of an indented array (what citation-js, pandoc, Zotero and this writer write) ends at the
-first line holding its indentation and `}`, and is taken when that text parses; another item
+first line holding its indentation and `}`, and is taken when that text parses (and so are the
+items after it, each after a comma and a line break, one after the other); another item
 that is whole in the buffer is matched in one call of a compiled pattern (strings skipped
 whole, brackets paired, up to 8 levels); one cut off by the end of a read, deeper or unbalanced
 is followed bracket by bracket. The splitting is linear in the input, however long a line or a
@@ -301,6 +302,11 @@ _PLAIN = {
     and variable not in ALIASES
     and variable not in ("DOI", "keyword")
 }
+#: The rich-text variables' model fields.
+_RICH_FIELDS = {variable: FIELDS[variable] for variable in _RICH}
+#: The model fields of the name and date variables that have one.
+_NAME_SLOTS = {v: field for v, field in FIELDS.items() if v in NAME_VARIABLES}
+_DATE_SLOTS = {v: field for v, field in FIELDS.items() if v in DATE_VARIABLES}
 _NAME_PARTS = {variable: attr for attr, variable in _NAME_FIELDS}
 #: Name properties CSL 1.0.2 allows that the model has no slot for (dropped, reported).
 _NAME_FLAGS = frozenset(("comma-suffix", "static-ordering", "parse-names"))
@@ -312,6 +318,10 @@ _STRUCT = re.compile(rb'["\[\]{}]')
 #: A value between commas inside an array (strings taken whole, commas and all).
 _SEGMENT = re.compile(rb'(?:"(?:[^"\\]|\\.)*+"?|[^,"])++', re.DOTALL)
 _CHUNK = 1 << 16
+#: How many reads an item of an indented array waits for its closing line: then it is scanned
+#: bracket by bracket, so no text is searched for it more than a few times, however small the
+#: reads.
+_REREADS = 4
 
 
 def _nested(depth: int) -> re.Pattern[bytes]:
@@ -450,7 +460,9 @@ def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]
     The splitter `read` uses finds the pieces (items, and the junk between them), with their
     line numbers and item numbers, here; the chunks map them. (The splitter parses most items
     of an indented array to check where they end: the chunks parse them again, since handing
-    parsed items to another process costs more.)
+    parsed items to another process costs more. Cutting where an item most likely ends,
+    unparsed, would leave a wrong cut to the worker, which cannot tell: where an item ends
+    depends on all the text before it, an unclosed string in an earlier chunk included.)
     """
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
     if utf16(buffered.peek(64)[:64]) is not None:
@@ -588,7 +600,7 @@ def _lines(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
         yield number + 1, raw, not raw.lstrip().startswith(b"{"), None
 
 
-def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
+def _pieces(first: bytes, stream: IO[bytes], layout: bool = True) -> Iterator[_Piece]:
     """Split a JSON array (or a run of objects) into its top-level values, as bytes.
 
     Yields (first line, bytes, is_junk, value): an object or array is one piece; anything else
@@ -597,6 +609,11 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
     off by the end of a read is resumed where its scan stopped, and the buffer only grows at its
     end, so a 10 MB string or line costs linear time. An object of an indented array is
     usually found, and parsed, by `_indented`: then `value` is the parsed object; else None.
+    After such an object, the objects that follow it each after a comma and a line break (the
+    array's own layout) are taken one after the other without the search for the next bracket:
+    that search would find the `{` after the line break and no junk before it, and `_indented`
+    the same end. `layout=False` turns both off (every value found by the bracket scan: the
+    reference the tests compare with).
     """
     buf = bytearray(first)
     line, mark = 1, 0  # `line` is the line number at offset `mark`
@@ -606,13 +623,30 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
     depth = 0
     outer = 0  # 1 inside the outer array, 2 after it
     eof = False
-    indented = True  # items so far were found by `_indented`: try it on the next one
+    indented = layout  # items so far were found by `_indented`: try it on the next one
 
     def line_at(offset: int) -> int:
         nonlocal line, mark
         line += buf.count(b"\n", mark, offset)
         mark = offset
         return line
+
+    def refill() -> bool:
+        """Read on into the buffer (dropping what was consumed); False at the end."""
+        nonlocal mark, pos, cur, start, string, scan
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return False
+        keep = start if start >= 0 else pos
+        line_at(keep)
+        del buf[:keep]
+        buf.extend(chunk)
+        mark, pos, cur = 0, pos - keep, cur - keep
+        if start >= 0:
+            start -= keep
+        if string >= 0:
+            string, scan = string - keep, scan - keep
+        return True
 
     def junk(end: int) -> Iterator[_Piece]:
         text = bytes(buf[pos:end])
@@ -643,17 +677,7 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
                 continue
         if found is None:
             if not eof:
-                chunk = stream.read(_CHUNK)
-                if chunk:
-                    keep = start if start >= 0 else pos
-                    line_at(keep)
-                    del buf[:keep]
-                    buf += chunk
-                    mark, pos, cur = 0, pos - keep, cur - keep
-                    if start >= 0:
-                        start -= keep
-                    if string >= 0:
-                        string, scan = string - keep, scan - keep
+                if refill():
                     continue
                 eof = True
             if start >= 0:  # a value cut off by the end of the input
@@ -678,13 +702,46 @@ def _pieces(first: bytes, stream: IO[bytes]) -> Iterator[_Piece]:
             outer, pos = 1, cur
         elif char in b"[{":
             yield from junk(at)
+            pos = at  # the junk before it is read: a read may drop it
             if indented and char == b"{":
                 end, piece, value = _indented(buf, at)
+                rereads = 0
+                while end == 0 and rereads < _REREADS and not eof:  # cut off by a read
+                    eof, rereads = not refill(), rereads + 1
+                    at = cur - 1
+                    end, piece, value = _indented(buf, at)
                 if end > 0:  # the common case of an indented array: found and parsed
                     cur = pos = end
                     yield line_at(at), piece, False, value
+                    # The items after it, each right after the comma and line break: what the
+                    # search for the next `{`, its empty junk and `_indented` would find.
+                    indent = piece[piece.rfind(b"\n") + 1 : -1]
+                    closer = b"\n" + indent + b"}"
+                    follows = (b",\n" + indent + b"{", b",\r\n" + indent + b"{")
+                    rereads = 0
+                    while True:
+                        if not buf.startswith(follows, cur):
+                            if eof or rereads == _REREADS or len(buf) - cur >= len(follows[1]):
+                                break
+                            eof, rereads = not refill(), rereads + 1
+                            continue
+                        at = buf.index(b"{", cur)
+                        close = buf.find(closer, at)
+                        if close < 0:
+                            if eof or rereads == _REREADS:
+                                break  # the general loop takes it
+                            eof, rereads = not refill(), rereads + 1
+                            continue
+                        piece = bytes(buf[at : close + len(closer)])
+                        try:
+                            value = orjson.loads(piece)
+                        except orjson.JSONDecodeError:
+                            break  # the general loop takes it
+                        cur = pos = close + len(closer)
+                        rereads = 0
+                        yield line_at(at), piece, False, value
                     continue
-                indented = end == 0  # cut off by the end of the buffer: try the next one
+                indented = end == 0  # no closing line within reach: try the next one
             whole = _VALUE.match(buf, at)
             if whole is not None:  # the common case: the item is in the buffer, found in C
                 cur = pos = whole.end()
@@ -760,10 +817,32 @@ def from_csl(
     item = _Item(rid, obj, pointer, where, log)
     values: dict[str, Any] = {}
     for variable, value in obj.items():
-        if type(value) is str and variable in _PLAIN:  # most values: kept as they are
-            if value:
-                values[_PLAIN[variable]] = value
-        elif variable not in ("id", "type"):
+        if type(value) is str:  # what `_Item.variable` makes of a string, without its checks
+            field = _PLAIN.get(variable)
+            if field is not None:  # most values: kept as they are
+                if value:
+                    values[field] = value
+                continue
+            field = _RICH_FIELDS.get(variable)
+            if field is not None:  # a title: rich text
+                if value:
+                    values[field] = csl.parse(value)
+                continue
+            if variable == "DOI" and value.startswith("10.") and value == value.strip():
+                values["doi"] = value  # bare: `normalise_doi` leaves it as it is
+                continue
+        elif value is not None:  # what `_Item.variable` does for names and dates
+            field = _NAME_SLOTS.get(variable)
+            if field is not None:
+                values[field] = item.names(variable, value)
+                continue
+            field = _DATE_SLOTS.get(variable)
+            if field is not None:
+                found = item.date(variable, value)
+                if found is not None:
+                    values[field] = found
+                continue
+        if variable not in ("id", "type"):
             item.variable(variable, value, values)
     key = values.get("citation_key") or (rid if _KEY_LIKE.match(rid) else "")
     values["citation_key"] = key
@@ -927,15 +1006,15 @@ class _Item:
         out: list[Name] = []
         dropped: set[str] = set()
         for number, entry in enumerate(value):
-            path = f"{variable}/{number}"
-            if isinstance(entry, str):
-                parsed = parse_name(entry)
-                self.wrong(variable, path, entry, "a name object", "read as a name")
-                if parsed is not None:
-                    out.append(parsed)
-                continue
             if not isinstance(entry, dict):
-                self.wrong(variable, path, entry, "a name object", "dropped")
+                path = f"{variable}/{number}"
+                if isinstance(entry, str):
+                    parsed = parse_name(entry)
+                    self.wrong(variable, path, entry, "a name object", "read as a name")
+                    if parsed is not None:
+                        out.append(parsed)
+                else:
+                    self.wrong(variable, path, entry, "a name object", "dropped")
                 continue
             parts: dict[str, str] = {}
             for key, part in entry.items():
@@ -953,17 +1032,25 @@ class _Item:
                     text = part.strip()
                 elif isinstance(part, (int, float)) and not isinstance(part, bool):
                     text = str(part)
-                    self.wrong(variable, f"{path}/{key}", part, "a string", f"read as {text!r}")
+                    self.wrong(
+                        variable,
+                        f"{variable}/{number}/{key}",
+                        part,
+                        "a string",
+                        f"read as {text!r}",
+                    )
                 else:
                     if part is not None:
-                        self.wrong(variable, f"{path}/{key}", part, "a string", "dropped")
+                        self.wrong(
+                            variable, f"{variable}/{number}/{key}", part, "a string", "dropped"
+                        )
                     continue
                 if text:
                     parts[attr] = text
             if parts:
                 out.append(Name(**parts))
             elif entry:
-                self.report("CSL105", variable, path, "has no name part; dropped")
+                self.report("CSL105", variable, f"{variable}/{number}", "has no name part; dropped")
         if dropped:
             self.report(
                 "CSL108",
