@@ -496,6 +496,8 @@ class Joiner:
     """Keeps the ids of a split input's items: a chunk reports every id as a candidate
     `CSL112`, and only a repeat is kept, as a serial read reports it."""
 
+    codes = frozenset({"CSL112"})
+
     def __init__(self) -> None:
         self.seen = DigestSet()
 
