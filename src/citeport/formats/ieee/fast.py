@@ -62,7 +62,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -748,7 +748,7 @@ class FastRenderer:
             text = None
         return text
 
-    def _fill(self, template: _Template, values: list[str | _Date]) -> str | None:
+    def _fill(self, template: _Template, values: Sequence[str | _Date]) -> str | None:
         """The template with the data in it; None when a seam would differ.
 
         A literal piece (`text`) and a data value meet at a seam citeproc-py would have
