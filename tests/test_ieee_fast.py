@@ -293,8 +293,11 @@ def test_the_probe_finds_the_dates_without_the_recorder() -> None:
 
 # --- start-up: a conversion imports only the formats it uses ------------------------------
 
-#: Modules a CSL-JSON -> IEEE text conversion does not need (BibTeX, LaTeX, plug-ins, -j).
-NOT_NEEDED = ("bibtexparser", "pylatexenc", "multiprocessing", "importlib.metadata")
+#: Modules a CSL-JSON -> IEEE text conversion does not need (BibTeX, RIS, LaTeX, plug-ins, -j).
+NOT_NEEDED = (
+    "bibtexparser", "pylatexenc", "multiprocessing", "importlib.metadata",
+    "citeport.formats.ris",
+)  # fmt: skip
 
 
 def test_a_conversion_to_ieee_imports_only_what_it_needs(tmp_path: Path) -> None:

@@ -75,12 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CSL",
         help="IEEE writers: render with another CSL style (a path or a name from styles/)",
     )
-    conv.add_argument(
+    profile = conv.add_argument(
         "--ris-profile",
-        choices=_RisProfiles(),
         default="default",
         help="RIS: choose the tags for one consumer (default: what all the big tools import)",
     )
+    profile.choices = _RisProfiles()  # after add_argument, which would list them
     conv.add_argument(
         "-j",
         "--jobs",

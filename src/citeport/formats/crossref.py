@@ -52,7 +52,7 @@ from ..names import parse_name
 from ..registry import FormatInfo
 from ..richtext import RichText, Text, concat
 from .csljson import check_parts
-from .ris import decoded, utf16
+from .encoding import decoded, utf16
 
 NAME = "crossref"
 

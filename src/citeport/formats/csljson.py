@@ -75,7 +75,7 @@ from ..names import parse_name
 from ..options import WriteOptions
 from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
-from .ris import decoded, utf16
+from .encoding import decoded, utf16
 
 NAME = "csljson"
 #: The `Reference.extra` namespace of what the reader keeps without a model slot.

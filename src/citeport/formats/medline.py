@@ -35,7 +35,8 @@ from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..registry import FormatInfo
 from ..richtext import text
-from .ris import MONTHS, SEASONS, decoded, head_text, ris_name
+from .encoding import decoded, head_text
+from .ris import MONTHS, SEASONS, ris_name
 
 NAME = "medline"
 

@@ -78,7 +78,6 @@ a profile cannot place is left out and reported (`RIS009`).
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
@@ -86,13 +85,14 @@ from dataclasses import dataclass, replace
 from dataclasses import field as _field
 from typing import IO, Any
 
-from ..diagnostics import DiagnosticLog, Location, Severity
+from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..names import mononym, parse_name
 from ..options import WriteOptions
 from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
 from ..richtext import plain, text
+from .encoding import decoded, head_text, utf16
 
 NAME = "ris"
 
@@ -715,76 +715,6 @@ def _decode(raw: bytes, source: str, number: int, log: DiagnosticLog) -> str:
             "RIS006", "line is not valid UTF-8; read as Windows-1252", Location(source, number)
         )
         return raw.decode("cp1252", "replace")
-
-
-def utf16(head: bytes) -> str | None:
-    """The UTF-16 codec `head` is written in ("utf-16" with a BOM, "utf-16-le"/"-be" when
-    every other byte of ASCII-range text is NUL), or None."""
-    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return "utf-16"
-    pairs = len(head) // 2
-    if pairs < 2:
-        return None
-    even = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
-    odd = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
-    if odd * 10 >= pairs * 7 and even == 0:
-        return "utf-16-le"
-    if even * 10 >= pairs * 7 and odd == 0:
-        return "utf-16-be"
-    return None
-
-
-def head_text(head: bytes) -> str:
-    """The text of a detection head: UTF-8 (bad bytes replaced), or UTF-16 when it is that."""
-    codec = utf16(head[:64])
-    if codec is not None:
-        return head.decode(codec, "replace").replace("\ufeff", "")
-    return head.decode("utf-8", "replace").replace("\ufeff", "")
-
-
-class _Recoded(io.RawIOBase):
-    """A UTF-16 byte stream read as UTF-8 bytes, decoded a chunk at a time."""
-
-    def __init__(self, inner: IO[bytes], codec: str) -> None:
-        self._inner = inner
-        self._decoder = codecs.getincrementaldecoder(codec)("replace")
-        self._pending = b""
-        self._eof = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending and not self._eof:
-            chunk = self._inner.read(1 << 16)
-            self._eof = not chunk
-            self._pending = self._decoder.decode(chunk, final=self._eof).encode("utf-8")
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-
-def decoded(stream: IO[bytes], source: str, log: DiagnosticLog, code: str) -> IO[bytes]:
-    """`stream` as UTF-8 bytes: a UTF-16 input (with or without a BOM) is decoded and reported
-    with `code` (a warning without a BOM, where the encoding is a guess; else informational).
-
-    The RIS, MEDLINE, CSL-JSON and Crossref readers share it; the stream is still read a chunk
-    at a time.
-    """
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
-    head = buffered.peek(64)[:64]
-    codec = utf16(head)
-    if codec is None:
-        return buffered
-    how = "with a byte order mark" if codec == "utf-16" else f"without a byte order mark ({codec})"
-    log.report(
-        code,
-        f"input is UTF-16 {how}; decoded",
-        Location(source, 1),
-        Severity.INFO if codec == "utf-16" else None,
-    )
-    return io.BufferedReader(_Recoded(buffered, codec), buffer_size=1 << 16)
 
 
 def _report_junk(junk: list[int | str], source: str, log: DiagnosticLog) -> None:
