@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -267,6 +268,49 @@ def test_a_log_that_only_counts_low_severities_gets_the_serial_counts(
             serial.by_code,
             serial.skipped,
         )
+
+
+BIB_CASES = ROOT / "tests" / "cases" / "bibtex"
+
+
+def test_one_whole_file_is_converted_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A BibTeX file cannot be cut: with -j 2 it is read here, as a serial run reads it (a
+    worker would only carry every record across), and no pool is started."""
+    source = BIB_CASES / "features.bib"
+    serial = convert([source], "csljson", jobs=1)
+
+    def no_pool(*args: object) -> None:
+        raise AssertionError("a pool was started for one whole file")
+
+    monkeypatch.setattr(parallel, "_pool", no_pool)
+    run = convert([source], "csljson", jobs=2)
+    assert run.text == serial.text and serial.written > 0
+    assert list(run.log) == list(serial.log)
+    assert (run.read, run.written) == (serial.read, serial.written)
+
+
+def test_whole_files_before_the_last_still_go_to_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = [BIB_CASES / "features.bib", BIB_CASES / "latin1.bib", BIB_CASES / "bom.bib"]
+    serial = convert(sources, "bibtex", jobs=1)
+    started: list[int] = []
+    real_pool = parallel._pool
+
+    def counted_pool(*args: Any) -> Any:
+        started.append(1)
+        return real_pool(*args)
+
+    monkeypatch.setattr(parallel, "_pool", counted_pool)
+    run = convert(sources, "bibtex", jobs=2)
+    assert started == [1]
+    assert run.text == serial.text
+    assert list(run.log) == list(serial.log)
+    assert (run.read, run.written, run.log.skipped) == (
+        serial.read,
+        serial.written,
+        serial.log.skipped,
+    )
 
 
 def test_csljson_utf16_input_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ At most `2 x jobs` tasks are in flight, so memory stays flat however large the i
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from .diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from .keys import base_key
 from .options import WriteOptions
-from .records import Assembler, RecordWriter
+from .records import BATCH, Assembler, RecordWriter
 from .registry import FormatInfo, Joiner, find
 
 if TYPE_CHECKING:
@@ -331,6 +332,11 @@ def run(
 ) -> int:
     """Render the tasks in `jobs` worker processes and write the output in order.
 
+    A whole file that is the last task (one BibTeX file: the common case for an input that
+    cannot be cut) is converted in this process instead, as a serial run does: one worker would
+    only add the cost of carrying every record across, and would hold them all until the file
+    is done. The pool is started at the first task that needs it.
+
     `on_done(records, bytes)` is called after each task. Returns the number written.
     """
     info = find(to)
@@ -340,18 +346,69 @@ def run(
         spec.start(log, options)
     assembler = Assembler(spec, out)
     joiners: dict[int, Joiner] = {}  # the joiner of the split file being collected
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque[tuple[Task, AsyncResult[Done] | None]] = deque()
-    initargs = (to, options, log.counted_below)
-    with context.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
-        for task in work:
-            pending.append((task, None if task.failure else _submit(pool, task)))
+    with contextlib.ExitStack() as stack:
+        pool: Pool | None = None
+        task = next(work, None)
+        while task is not None:
+            following = next(work, None)  # read ahead: is this the last task?
+            if following is None and task.chunk is None and task.failure is None:
+                while pending:
+                    _collect(pending.popleft(), assembler, log, on_done, joiners)
+                _convert_here(task, spec, options, assembler, log, on_done)
+                break
+            if pool is None and task.failure is None:
+                pool = stack.enter_context(_pool(to, options, log, jobs))
+            pending.append((task, None if pool is None or task.failure else _submit(pool, task)))
             while len(pending) > 2 * jobs:
                 _collect(pending.popleft(), assembler, log, on_done, joiners)
+            task = following
         while pending:
             _collect(pending.popleft(), assembler, log, on_done, joiners)
     return assembler.close()
+
+
+def _pool(to: str, options: WriteOptions, log: DiagnosticLog, jobs: int) -> Pool:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    initargs = (to, options, log.counted_below)
+    return context.Pool(jobs, initializer=_init_worker, initargs=initargs)
+
+
+def _convert_here(
+    task: Task,
+    spec: RecordWriter,
+    options: WriteOptions,
+    assembler: Assembler,
+    log: DiagnosticLog,
+    on_done: Callable[[int, int], None],
+) -> None:
+    """Read and render a whole-file task in this process, in batches, as a serial run does."""
+    info = find(task.fmt)
+    assert info is not None and info.reader is not None
+    if task.data is not None:
+        stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))
+        size = len(task.data)
+    else:
+        assert task.path is not None
+        stream = open(task.path, "rb")  # noqa: SIM115 - closed below
+        size = os.fstat(stream.fileno()).st_size
+    render, keyed = spec.render, spec.keyed
+    payloads: list[Any] = []
+    given: list[str] = []
+    bases: list[str] = []
+    with stream:
+        for ref in info.reader(stream, task.source, log):
+            payloads.append(render(ref, log, options))
+            if keyed:
+                given.append(ref.citation_key)
+                bases.append(base_key(ref))
+            if len(payloads) >= BATCH:
+                assembler.add_batch(payloads, given, bases)
+                on_done(len(payloads), 0)
+                payloads, given, bases = [], [], []
+    assembler.add_batch(payloads, given, bases)
+    on_done(len(payloads), size)
 
 
 def _submit(pool: Pool, task: Task) -> AsyncResult[Done]:
