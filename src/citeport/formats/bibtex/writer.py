@@ -416,7 +416,7 @@ def names(people: tuple[Name, ...], ascii_only: bool, unknown: set[str]) -> str:
     return " and ".join(written)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _name(name: Name, ascii_only: bool) -> tuple[str, frozenset[str]]:
     """One name as BibTeX writes it, and the characters it had to keep as UTF-8.
 
