@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from .diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from .keys import base_key
 from .options import WriteOptions
-from .records import BATCH, Assembler, RecordWriter
+from .records import Assembler, RecordWriter, render_into
 from .registry import FormatInfo, Joiner, find
 
 if TYPE_CHECKING:
@@ -246,15 +246,9 @@ def _work(task: Task) -> Done:
     info = find(task.fmt)
     assert info is not None and info.reader is not None
     log = _log_for(task, info)
-    done = Done(size=len(task.data) if task.data is not None else 0)
-    if task.data is not None:
-        stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))
-        refs = info.reader(stream, task.source, log, **(task.chunk or {}))
-    else:
-        assert task.path is not None
-        stream = open(task.path, "rb")  # noqa: SIM115 - closed below
-        done.size = os.fstat(stream.fileno()).st_size
-        refs = info.reader(stream, task.source, log)
+    stream, size = _open(task)
+    done = Done(size=size)
+    refs = info.reader(stream, task.source, log, **(task.chunk or {}))
     render, keyed = spec.render, spec.keyed
     payloads, given, bases = done.payloads, done.citation_keys, done.base_keys
     counted: list[int] = []
@@ -355,7 +349,7 @@ def run(
             if following is None and task.chunk is None and task.failure is None:
                 while pending:
                     _collect(pending.popleft(), assembler, log, on_done, joiners)
-                _convert_here(task, spec, options, assembler, log, on_done)
+                _convert_here(task, options, assembler, log, on_done)
                 break
             if pool is None and task.failure is None:
                 pool = stack.enter_context(_pool(to, options, log, jobs))
@@ -377,7 +371,6 @@ def _pool(to: str, options: WriteOptions, log: DiagnosticLog, jobs: int) -> Pool
 
 def _convert_here(
     task: Task,
-    spec: RecordWriter,
     options: WriteOptions,
     assembler: Assembler,
     log: DiagnosticLog,
@@ -386,29 +379,20 @@ def _convert_here(
     """Read and render a whole-file task in this process, in batches, as a serial run does."""
     info = find(task.fmt)
     assert info is not None and info.reader is not None
-    if task.data is not None:
-        stream: IO[bytes] = io.BufferedReader(io.BytesIO(task.data))
-        size = len(task.data)
-    else:
-        assert task.path is not None
-        stream = open(task.path, "rb")  # noqa: SIM115 - closed below
-        size = os.fstat(stream.fileno()).st_size
-    render, keyed = spec.render, spec.keyed
-    payloads: list[Any] = []
-    given: list[str] = []
-    bases: list[str] = []
+    stream, size = _open(task)
     with stream:
-        for ref in info.reader(stream, task.source, log):
-            payloads.append(render(ref, log, options))
-            if keyed:
-                given.append(ref.citation_key)
-                bases.append(base_key(ref))
-            if len(payloads) >= BATCH:
-                assembler.add_batch(payloads, given, bases)
-                on_done(len(payloads), 0)
-                payloads, given, bases = [], [], []
-    assembler.add_batch(payloads, given, bases)
-    on_done(len(payloads), size)
+        refs = info.reader(stream, task.source, log)
+        render_into(assembler, refs, log, options, lambda count: on_done(count, 0))
+    on_done(0, size)
+
+
+def _open(task: Task) -> tuple[IO[bytes], int]:
+    """The task's bytes as a stream (the caller closes it), and their size."""
+    if task.data is not None:
+        return io.BufferedReader(io.BytesIO(task.data)), len(task.data)
+    assert task.path is not None
+    stream = open(task.path, "rb")  # noqa: SIM115 - the caller closes it
+    return stream, os.fstat(stream.fileno()).st_size
 
 
 def _submit(pool: Pool, task: Task) -> AsyncResult[Done]:

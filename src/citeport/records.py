@@ -63,7 +63,7 @@ class Assembler:
     """Writes rendered references in order: keys, numbers, separators and the frame."""
 
     def __init__(self, spec: RecordWriter, out: IO[str]) -> None:
-        self._spec = spec
+        self.spec = spec
         self._out = out
         self._keys = CitationKeys()
         self._held: list[str] = []
@@ -87,7 +87,7 @@ class Assembler:
         is still taken, as in a serial run); for a keyed writer `citation_keys[i]` and
         `base_keys[i]` are what its key is made from (`RecordWriter.prepare`).
         """
-        spec = self._spec
+        spec = self.spec
         finish = spec.finish
         assign = self._keys.assign_parts if spec.keyed else None
         separator = spec.separator
@@ -108,7 +108,7 @@ class Assembler:
 
     def close(self) -> int:
         """Write what is held and the frame's end; returns the number of records written."""
-        spec = self._spec
+        spec = self.spec
         if spec.hold:
             before = spec.before(self.count) if callable(spec.before) else spec.before
             self._out.write(before)
@@ -133,6 +133,20 @@ def write_records(
     if spec.start is not None:
         spec.start(log, options)
     assembler = Assembler(spec, out)
+    render_into(assembler, refs, log, options)
+    return assembler.close()
+
+
+def render_into(
+    assembler: Assembler,
+    refs: Iterable[Reference],
+    log: DiagnosticLog,
+    options: WriteOptions,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Render `refs` in this process, in order, handing them to `assembler` `BATCH` at a time
+    (`on_batch(count)` after each batch)."""
+    spec = assembler.spec
     render, keyed = spec.render, spec.keyed
     payloads: list[Any] = []
     given: list[str] = []
@@ -144,6 +158,9 @@ def write_records(
             bases.append(base_key(ref))
         if len(payloads) >= BATCH:
             assembler.add_batch(payloads, given, bases)
+            if on_batch is not None:
+                on_batch(len(payloads))
             payloads, given, bases = [], [], []
     assembler.add_batch(payloads, given, bases)
-    return assembler.close()
+    if on_batch is not None and payloads:
+        on_batch(len(payloads))
