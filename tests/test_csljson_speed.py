@@ -10,7 +10,6 @@ junk between items) give the same bytes and diagnostics.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,7 @@ from citeport.convert import convert
 from citeport.diagnostics import DiagnosticLog, Location
 from citeport.formats import csljson
 
-
-class _Trickle(io.RawIOBase):
-    """A stream that hands out `step` bytes a read, so items are cut at every offset."""
-
-    def __init__(self, data: bytes, step: int) -> None:
-        self._data, self._pos, self._step = data, 0, step
-
-    def read(self, size: int = -1) -> bytes:
-        out = self._data[self._pos : self._pos + self._step]
-        self._pos += len(out)
-        return out
-
+from .test_csljson import _Trickle
 
 _ITEMS: list[dict[str, Any]] = [
     {"id": "a", "type": "book", "title": "Escaped \n  },\n  { in a title", "note": "}\n]"},
