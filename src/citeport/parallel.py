@@ -3,7 +3,8 @@
 The work is cut into tasks in input order: a chunk of lines of a file whose every line is a
 record (aggregator JSON lines: `FormatInfo.splittable`), a record-aligned chunk that the
 format's `FormatInfo.split` cuts (RIS: after an `ER` line), or a whole file otherwise (BibTeX:
-`@string` macros and `crossref` parents may come from anywhere in it). A worker
+`@string` macros and `crossref` parents may come from anywhere in it; the last such file is
+converted in the main process, which a single worker could only slow down). A worker
 reads its task and renders each reference (`RecordWriter.prepare`), collecting its diagnostics
 in the order a serial run makes them; the main process takes the results in task order, replays
 the diagnostics, and assembles the output (`records.Assembler`: keys, numbers, separators).
@@ -12,7 +13,8 @@ whole references: pickling a slotted dataclass goes through Python code for ever
 with several diagnostics a record (RIS reports each aggregator field it has no tag for) that
 cost the main process more than the conversion itself.
 
-At most `2 x jobs` tasks are in flight, so memory stays flat however large the input.
+At most `2 x jobs` tasks are in flight, so memory stays flat however large the input (a whole
+file given to a worker is one task: its rendered records are held until the file is done).
 """
 
 from __future__ import annotations
