@@ -397,8 +397,7 @@ class DiagnosticLog:
     ) -> Diagnostic:
         """Record a diagnostic; its severity defaults to the code's own."""
         diag = Diagnostic(code, severity or CODES[code].severity, message, location)
-        self.counts[diag.severity] += 1
-        self.by_code[code] = self.by_code.get(code, 0) + 1
+        self.count(code, diag.severity)
         if self._sink is None:
             self._items.append(diag)
         elif self._threshold is None or diag.severity >= self._threshold:
@@ -421,8 +420,7 @@ class DiagnosticLog:
         if not fields:
             return
         level = severity or CODES[code].severity
-        self.counts[level] += len(fields)
-        self.by_code[code] = self.by_code.get(code, 0) + len(fields)
+        self.count(code, level, len(fields))
         sink = self._sink
         if sink is not None and self._threshold is not None and level < self._threshold:
             return
@@ -437,6 +435,11 @@ class DiagnosticLog:
             for diag in made:
                 sink(diag)
 
+    def count(self, code: str, severity: Severity, number: int = 1) -> None:
+        """Count `number` diagnostics of `code` at `severity` without making them."""
+        self.counts[severity] += number
+        self.by_code[code] = self.by_code.get(code, 0) + number
+
     @property
     def counted_below(self) -> Severity | None:
         """The severity below which diagnostics are only counted, never made (`sink_threshold`
@@ -446,10 +449,10 @@ class DiagnosticLog:
     def add_counts(self, counts: Mapping[Severity, int], by_code: Mapping[str, int]) -> None:
         """Count diagnostics that were counted elsewhere and never made: a worker's, below
         `counted_below` (`counts` by severity and `by_code` are the same diagnostics)."""
-        for severity, count in counts.items():
-            self.counts[severity] += count
-        for code, count in by_code.items():
-            self.by_code[code] = self.by_code.get(code, 0) + count
+        for severity, number in counts.items():
+            self.counts[severity] += number
+        for code, number in by_code.items():
+            self.by_code[code] = self.by_code.get(code, 0) + number
 
     def add(self, diag: Diagnostic, skipped: bool = False) -> None:
         """Record a diagnostic made elsewhere (a worker process, an input check)."""

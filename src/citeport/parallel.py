@@ -161,8 +161,7 @@ class _RecordingLog(DiagnosticLog):
         level = severity or CODES[code].severity
         diag = Diagnostic(code, level, message, location)
         if self._only_counted(code, level):
-            self.counts[level] += 1
-            self.by_code[code] = self.by_code.get(code, 0) + 1
+            self.count(code, level)
         else:
             self._record(diag)
         return diag
@@ -183,8 +182,7 @@ class _RecordingLog(DiagnosticLog):
             return
         level = severity or CODES[code].severity
         if self._only_counted(code, level):
-            self.counts[level] += len(fields)
-            self.by_code[code] = self.by_code.get(code, 0) + len(fields)
+            self.count(code, level, len(fields))
             return
         strings = self._strings
         record = (where.source, where.line, where.record)
