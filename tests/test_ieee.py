@@ -207,6 +207,21 @@ def test_iso4_survives_the_pyiso4_control_bug() -> None:
     assert abbreviate("Journal of Automatic Control") == "J. Autom. Control"
 
 
+def test_building_the_ltwa_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    from citeport.formats.ieee import abbreviations
+
+    for enabled in (True, False):
+        abbreviations._abbreviator.cache_clear()
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert abbreviations._iso4("Journal of Applied Physics") == "J. Appl. Phys."
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+
+
 def test_conference_names_get_proc() -> None:
     from citeport.formats.ieee.abbreviations import Abbreviations
 

@@ -28,6 +28,7 @@ use, and each title is abbreviated once.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 from collections.abc import Mapping
@@ -52,9 +53,25 @@ _ABBREVIATED = re.compile(r"[^\W\d_][^\s.]*\.(?:[^\W\d_]+\.)*")
 
 @cache
 def _abbreviator() -> Any:
+    """pyiso4's abbreviator, built once per process.
+
+    It holds the LTWA's 56,000 patterns in about 100,000 small objects. The cyclic garbage
+    collector would scan them all while they are built and again at every full collection
+    after that (in a 2,000-item IEEE run: 1.2 s of a 1.6 s run). None of them is garbage, so
+    the collector is paused while they are built and they are then frozen out of its
+    generations (`gc.freeze`): reference counting still frees them.
+    """
     from pyiso4.ltwa import Abbreviate
 
-    return Abbreviate.create()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        abbreviator = Abbreviate.create()
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return abbreviator
 
 
 def _iso4(title: str) -> str:
