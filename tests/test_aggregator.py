@@ -201,6 +201,26 @@ def test_title_markup_and_mismatched_closer() -> None:
     assert notes == ["in.jsonl:1: info[MRK001] title: <italic> closed by </i>"]
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("One  space", "One space"),
+        ("A\ttab", "A tab"),
+        ("No-break\u00a0space", "No-break space"),
+        ("Thin \u2009 space", "Thin space"),
+        ("Unit\x1fseparator", "Unit separator"),  # white space to Python
+        ("A line\r\nbreak", "A line\nbreak"),  # a paragraph break, as in abstracts
+    ],
+)
+def test_white_space_in_marked_up_text_is_folded(title: str, expected: str) -> None:
+    refs, _ = read(line(title=f"{title} <i>a</i> and  b"))
+    assert refs[0].title == (
+        Text(f"{expected} "),
+        Styled("italic", (Text("a"),)),
+        Text(" and b"),
+    )
+
+
 def test_tex_math_keeps_its_source_and_lost_backslashes_are_restored() -> None:
     abstract = "uses <inline-formula><tex-math>${mathit{ell}}^{1}$</tex-math></inline-formula> and <inline-formula><tex-math>$x_in$</tex-math></inline-formula>"
     refs, notes = read(line(abstract=abstract))

@@ -198,13 +198,16 @@ def _add_text(element: _Open, raw: str) -> None:
         element.children.append(Text(_fold(html.unescape(raw) if "&" in raw else raw)))
 
 
-_UNUSUAL_SPACE = re.compile(r"\s\s|[^\S ]")
+#: White space other than a plain space (a tab, a line break, a no-break space, ...).
+_OTHER_SPACE = re.compile(r"[^\S ]")
 
 
 def _fold(value: str) -> str:
     """Fold runs of white space (other than paragraph breaks) to one space."""
-    if not _UNUSUAL_SPACE.search(value):
-        return value  # the common case: single spaces only
+    if "  " not in value and not _OTHER_SPACE.search(value):
+        # The common case, single spaces only: two white-space characters in a row are two
+        # spaces or include another white-space character (three times faster than `\s\s`).
+        return value
     if "\n" in value:
         return "\n".join(_SPACE.sub(" ", part) for part in value.split("\n"))
     return _SPACE.sub(" ", value)
