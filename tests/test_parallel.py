@@ -18,6 +18,7 @@ from citeport import parallel
 from citeport.convert import convert
 from citeport.diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from citeport.formats import csljson, ris
+from citeport.formats.bibtex import reader as bibtex_reader
 from citeport.records import Assembler, RecordWriter
 
 from .conftest import ROOT
@@ -59,7 +60,7 @@ def test_line_chunks_are_whole_lines_with_their_first_line_numbers(
     data = b"a\nbb\n\nccccccc\nd"  # a line longer than a chunk; no newline at the end
     for size in (1, 2, 3, 4, 100):
         monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
-        tasks = list(parallel._chunks(io.BytesIO(data), "s", "aggregator"))
+        tasks = list(parallel._chunks(io.BytesIO(data), "s", "aggregator", 0))
         assert b"".join(t.data or b"" for t in tasks) == data, size
         start = 0
         for task in tasks:
@@ -274,8 +275,8 @@ BIB_CASES = ROOT / "tests" / "cases" / "bibtex"
 
 
 def test_one_whole_file_is_converted_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A BibTeX file cannot be cut: with -j 2 it is read here, as a serial run reads it (a
-    worker would only carry every record across), and no pool is started."""
+    """A BibTeX file smaller than two chunks is not cut: with -j 2 it is read here, as a serial
+    run reads it (a worker would only carry every record across), and no pool is started."""
     source = BIB_CASES / "features.bib"
     serial = convert([source], "csljson", jobs=1)
 
@@ -412,3 +413,84 @@ def test_assembler_batches_number_key_and_separate_like_single_adds() -> None:
     assembler.add_batch(["z"], [""], ["smith2020"])
     assert assembler.close() == 3
     assert out.text == "[1:smith2020:x,2:ba:y,3:smith2020a:z]"
+
+
+#: BibTeX entries with what a chunk edge could break: macros defined in one chunk and used in
+#: later ones (and redefined), a macro used before it is defined, a key read in an earlier
+#: chunk (the later entry is skipped), a key repeated within one copy, an `@` starting a line
+#: inside a braced value, a preamble, a broken entry, comments. `{n}` numbers the copies.
+BIB_ENTRIES = [
+    "% exported for the -j tests\n",
+    "@string{jn = {Journal of Tests}}\n",
+    '@article{a{n}, author = {Doe, Jane and M\\"uller, J.}, title = {First {n}},\n'
+    "  journal = jn, year = 2020}\n",
+    "@article{same, title = {The same key in every copy}, year = 2001}\n",
+    "@article{b{n}, title = {Uses a macro defined later}, journal = later, year = 2021}\n",
+    "@string{later = {Later Journal}}\n",
+    "@book{c{n}, title = {An {@} sign, and\n@ at a line start inside braces}, year = 1999}\n",
+    '@preamble{"\\newcommand{\\x}{y}"}\n',
+    "@article{a{n}, title = {The key of this copy's first entry}}\n",
+    "@article{broken{n}, title = {unclosed\n\n",
+    "@misc{d{n}, title = {Last}, note = jn # { and more}}\n",
+    "@STRING{jn = {Journal Renamed}}\n",
+    "@misc{e{n}, journal = jn, month = mar, year = 2000}\n",
+]
+
+
+def _bib(copies: int) -> bytes:
+    return "".join(e.replace("{n}", str(n)) for n in range(copies) for e in BIB_ENTRIES).encode()
+
+
+def test_bibtex_chunks_give_the_serial_bytes_and_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "many.bib"
+    path.write_bytes(_bib(4))
+    split = bibtex_reader.split(io.BufferedReader(io.BytesIO(path.read_bytes())), 400)
+    assert split is not None and len(list(split)) > 4  # really cut
+    for to in ("csljson", "ris"):
+        _, log, read, written = _same_as_serial(path, to, monkeypatch, (1, 200, 400, 100_000))
+        assert (read, written) == (4 * 5 + 1, 4 * 5 + 1)
+    # what depends on earlier chunks: keys read before, macros defined (or not yet) before
+    skipped = [(d.location.line, d.location.record) for d in log if d.code == "BIB102"]
+    assert skipped == [
+        (11, "a0"),
+        (21, "same"),
+        (27, "a1"),
+        (37, "same"),
+        (43, "a2"),
+        (53, "same"),
+        (59, "a3"),
+    ]
+    assert log.by_code["BIB101"] == 4 and log.by_code["BIB109"] == 4
+    assert [str(d) for d in log if d.code == "BIB104"] == [
+        f"{path}:6: warning[BIB104] @string 'later' is not defined; its name is kept as the value"
+    ]
+
+
+def test_bibtex_without_any_entry_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "comments.bib"
+    path.write_bytes(b"".join(b"@comment{note %d}\nsome text\n" % n for n in range(40)))
+    _, log, read, _ = _same_as_serial(path, "csljson", monkeypatch, (1, 100))
+    assert read == 0 and [d.code for d in log] == ["BIB111"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _bib(4).replace(b"year = 1999", b"crossref = {a0}"),  # a child may wait for a parent
+        _bib(4).replace(b"note = jn", b"xdata = {x}, note = jn"),
+        _bib(4).replace(b"Last", b"L\xe4st"),  # not UTF-8: BIB105 comes before any entry
+        _bib(4).replace(b"Last", b"L\x01st"),  # a control character: BIB110 likewise
+        "\n".join(["@misc{k, title = {small}}"] * 3).encode(),  # smaller than two chunks
+    ],
+)
+def test_bibtex_inputs_read_whole(
+    data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert bibtex_reader.split(io.BufferedReader(io.BytesIO(data)), 400) is None
+    path = tmp_path / "whole.bib"
+    path.write_bytes(data)
+    _same_as_serial(path, "csljson", monkeypatch, (1, 400))

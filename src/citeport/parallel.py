@@ -2,12 +2,16 @@
 
 The work is cut into tasks in input order: a chunk of lines of a file whose every line is a
 record (aggregator JSON lines: `FormatInfo.splittable`), a record-aligned chunk that the
-format's `FormatInfo.split` cuts (RIS: after an `ER` line), or a whole file otherwise (BibTeX:
-`@string` macros and `crossref` parents may come from anywhere in it; the last such file is
-converted in the main process, which a single worker could only slow down). A worker
+format's `FormatInfo.split` cuts (RIS: after an `ER` line; BibTeX: between entries, with the
+`@string` macros in effect), or a whole file otherwise (what a format does not cut: a small
+BibTeX file, one with `crossref` parents that may come from anywhere in it; the last such file
+is converted in the main process, which a single worker could only slow down). A worker
 reads its task and renders each reference (`RecordWriter.prepare`), collecting its diagnostics
 in the order a serial run makes them; the main process takes the results in task order, replays
 the diagnostics, and assembles the output (`records.Assembler`: keys, numbers, separators).
+What a chunk cannot know alone is settled there by the format's `Joiner`: record numbers, ids
+repeated across chunks, and a chunk whose reading depends on the chunks before it (a BibTeX
+key read earlier), which is then read again in the main process, as a serial run reads it.
 Only bytes, rendered payloads and diagnostics as plain tuples cross between processes, never
 whole references: pickling a slotted dataclass goes through Python code for every object, and
 with several diagnostics a record (RIS reports each aggregator field it has no tag for) that
@@ -86,7 +90,7 @@ class Done:
     diagnostics: list[Wire] = field(default_factory=list)
     read: int = 0
     size: int = 0
-    counted: int = 0  # records the reader counted (read or skipped), when it says
+    result: Any = None  # what a chunk's reader returned, for the file's `Joiner`
     #: Diagnostics only counted (below the main log's `counted_below`), by severity and code.
     quiet_counts: dict[int, int] = field(default_factory=dict)
     quiet_codes: dict[str, int] = field(default_factory=dict)
@@ -102,7 +106,7 @@ class Done:
                 self.diagnostics,
                 self.read,
                 self.size,
-                self.counted,
+                self.result,
                 self.quiet_counts,
                 self.quiet_codes,
             ),
@@ -232,7 +236,7 @@ def _log_for(task: Task, info: FormatInfo) -> _RecordingLog:
     below: Severity | None = _WORKER.get("counted_below")
     settled: frozenset[str] = frozenset()
     if task.chunk is not None and info.joiner is not None:
-        codes = getattr(info.joiner, "codes", None)
+        codes = info.joiner.codes
         if codes is None:
             below = None
         else:
@@ -251,21 +255,20 @@ def _work(task: Task) -> Done:
     refs = info.reader(stream, task.source, log, **(task.chunk or {}))
     render, keyed = spec.render, spec.keyed
     payloads, given, bases = done.payloads, done.citation_keys, done.base_keys
-    counted: list[int] = []
+    returned: list[Any] = []
 
-    def counting() -> Iterator[Reference]:
-        returned = yield from cast("Generator[Reference, None, int | None]", refs)
-        counted.append(returned or 0)  # a chunk's reader returns the records it counted
+    def reading() -> Iterator[Reference]:
+        returned.append((yield from cast("Generator[Reference, None, Any]", refs)))
 
     try:
-        for ref in counting():
+        for ref in reading():
             payloads.append(render(ref, log, options))
             if keyed:
                 given.append(ref.citation_key)
                 bases.append(base_key(ref))
     finally:
         stream.close()
-    done.counted = counted[0] if counted else 0
+    done.result = returned[0] if returned else None
     done.read = len(payloads)
     done.diagnostics = log.recorded
     done.quiet_counts = {int(level): n for level, n in log.counts.items() if n}
@@ -277,24 +280,24 @@ def tasks(inputs: Iterator[Input]) -> Iterator[Task]:
     """Cut the inputs into tasks, in input order (lazily: chunks are read as they are needed)."""
     for file, item in enumerate(inputs):
         if item.failure is not None:
-            yield Task(item.source, "", failure=item.failure)
+            yield Task(item.source, "", file=file, failure=item.failure)
             continue
         assert item.info is not None and item.stream is not None
         info, source = item.info, item.source
         utf16 = item.stream.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff")
         chunks = None if info.split is None else info.split(item.stream, CHUNK_BYTES)
         if info.splittable and not utf16:
-            yield from _chunks(item.stream, source, info.name)
+            yield from _chunks(item.stream, source, info.name, file)
         elif chunks is not None:
             for data, chunk in chunks:
                 yield Task(source, info.name, chunk=chunk, file=file, data=data)
         elif item.path == "-":
-            yield Task(source, info.name, data=item.stream.read())
+            yield Task(source, info.name, file=file, data=item.stream.read())
         else:
-            yield Task(source, info.name, path=item.path)
+            yield Task(source, info.name, file=file, path=item.path)
 
 
-def _chunks(stream: IO[bytes], source: str, fmt: str) -> Iterator[Task]:
+def _chunks(stream: IO[bytes], source: str, fmt: str, file: int) -> Iterator[Task]:
     """Whole lines of about `CHUNK_BYTES`, each chunk cut after its last newline (found in C,
     never split into line objects here: the worker does that)."""
     first_line = 1
@@ -303,7 +306,7 @@ def _chunks(stream: IO[bytes], source: str, fmt: str) -> Iterator[Task]:
         block = stream.read(CHUNK_BYTES)
         if not block:
             if held:
-                yield Task(source, fmt, chunk={"first_line": first_line}, data=bytes(held))
+                yield Task(source, fmt, {"first_line": first_line}, file, data=bytes(held))
             return
         cut = block.rfind(b"\n") + 1
         if not cut:  # still inside one line longer than a chunk
@@ -311,7 +314,7 @@ def _chunks(stream: IO[bytes], source: str, fmt: str) -> Iterator[Task]:
             continue
         data = bytes(held) + block[:cut] if held else block[:cut]
         held = bytearray(block[cut:])
-        yield Task(source, fmt, chunk={"first_line": first_line}, data=data)
+        yield Task(source, fmt, {"first_line": first_line}, file, data=data)
         first_line += data.count(b"\n")
 
 
@@ -339,7 +342,7 @@ def run(
     if spec.start is not None:
         spec.start(log, options)
     assembler = Assembler(spec, out)
-    joiners: dict[int, Joiner] = {}  # the joiner of the split file being collected
+    joining = _Joining(log)
     pending: deque[tuple[Task, AsyncResult[Done] | None]] = deque()
     with contextlib.ExitStack() as stack:
         pool: Pool | None = None
@@ -348,18 +351,48 @@ def run(
             following = next(work, None)  # read ahead: is this the last task?
             if following is None and task.chunk is None and task.failure is None:
                 while pending:
-                    _collect(pending.popleft(), assembler, log, on_done, joiners)
+                    _collect(pending.popleft(), assembler, log, options, on_done, joining)
+                joining.of(task)
                 _convert_here(task, options, assembler, log, on_done)
                 break
             if pool is None and task.failure is None:
                 pool = stack.enter_context(_pool(to, options, log, jobs))
             pending.append((task, None if pool is None or task.failure else _submit(pool, task)))
             while len(pending) > 2 * jobs:
-                _collect(pending.popleft(), assembler, log, on_done, joiners)
+                _collect(pending.popleft(), assembler, log, options, on_done, joining)
             task = following
         while pending:
-            _collect(pending.popleft(), assembler, log, on_done, joiners)
+            _collect(pending.popleft(), assembler, log, options, on_done, joining)
+    joining.close()
     return assembler.close()
+
+
+class _Joining:
+    """The `Joiner` of the split input whose chunks are being collected; it is finished when
+    a task of another input comes (inputs are collected one after the other) or at the end."""
+
+    def __init__(self, log: DiagnosticLog) -> None:
+        self.log = log
+        self.file = -1
+        self.joiner: Joiner | None = None
+        self.source = ""
+
+    def of(self, task: Task) -> Joiner | None:
+        """The joiner of `task`'s input, None when `task` is not a chunk of a split input."""
+        if task.file != self.file:
+            self.close()
+            self.file = task.file
+        info = find(task.fmt) if task.chunk is not None else None
+        if info is None or info.joiner is None:
+            return None
+        if self.joiner is None:
+            self.joiner, self.source = info.joiner(), task.source
+        return self.joiner
+
+    def close(self) -> None:
+        if self.joiner is not None:
+            self.joiner.finish(self.log, self.source)
+            self.joiner = None
 
 
 def _pool(to: str, options: WriteOptions, log: DiagnosticLog, jobs: int) -> Pool:
@@ -403,29 +436,56 @@ def _collect(
     item: tuple[Task, AsyncResult[Done] | None],
     assembler: Assembler,
     log: DiagnosticLog,
+    options: WriteOptions,
     on_done: Callable[[int, int], None],
-    joiners: dict[int, Joiner],
+    joining: _Joining,
 ) -> None:
     task, handle = item
+    joiner = joining.of(task)  # tasks are collected in order: earlier chunks are settled
     if handle is None:
         assert task.failure is not None
         log.add(task.failure)
         return
     done = handle.get()
-    severities = _SEVERITIES
-    info = find(task.fmt)
-    if task.chunk is None or info is None or info.joiner is None:
+    if joiner is None:
         _replay(done.diagnostics, log)
-    else:  # tasks are collected in order: the file's earlier chunks were settled first
-        joiner = joiners.get(task.file)
-        if joiner is None:
-            joiners.clear()
-            joiner = joiners[task.file] = info.joiner()
+    else:
+        again = joiner.clash(done.result)
+        if again is not None:
+            _reread(task, again, joiner, options, assembler, log, on_done)
+            return
         _replay(done.diagnostics, log, joiner)
-        joiner.counted(done.counted)
+        joiner.add(done.result)
     if done.quiet_codes:
+        severities = _SEVERITIES
         log.add_counts(
             {severities[level]: n for level, n in done.quiet_counts.items()}, done.quiet_codes
         )
     assembler.add_batch(done.payloads, done.citation_keys, done.base_keys)
     on_done(done.read, done.size)
+
+
+def _reread(
+    task: Task,
+    again: dict[str, Any],
+    joiner: Joiner,
+    options: WriteOptions,
+    assembler: Assembler,
+    log: DiagnosticLog,
+    on_done: Callable[[int, int], None],
+) -> None:
+    """Read a chunk again in this process, as a serial run reads it, with what the joiner knows
+    (`again`: the reader's extra arguments); the worker's records and diagnostics are dropped."""
+    info = find(task.fmt)
+    assert info is not None and info.reader is not None and task.chunk is not None
+    stream, size = _open(task)
+    refs = info.reader(stream, task.source, log, **task.chunk, **again)
+    returned: list[Any] = []
+
+    def reading() -> Iterator[Reference]:
+        returned.append((yield from cast("Generator[Reference, None, Any]", refs)))
+
+    with stream:
+        render_into(assembler, reading(), log, options, lambda count: on_done(count, 0))
+    joiner.add(returned[0] if returned else None)
+    on_done(0, size)

@@ -29,21 +29,32 @@ class Reader(Protocol):
     ) -> Iterator[Reference]: ...
 
 
-class Joiner(Protocol):
-    """Settles the diagnostics of one split input's chunks, in input order, in the main process.
+class Joiner:
+    """Settles one split input's chunks in the main process, in input order: what a chunk's
+    reader cannot know alone (record numbers, ids repeated across chunks). Formats subclass it.
 
-    A joiner class may name the codes it settles in a `codes` frozenset: a worker then only
-    counts the chunk's other diagnostics that the main log would not make (`parallel`). Without
-    it, every diagnostic of the chunk crosses to the main process.
+    `codes` names the codes `message` settles: a worker then only counts the chunk's other
+    diagnostics that the main log would not make (`parallel`). None: every diagnostic of the
+    chunk crosses to the main process.
     """
+
+    codes: frozenset[str] | None = frozenset()
 
     def message(self, code: str, message: str, where: Location) -> str | None:
         """The message a serial read gives for this chunk diagnostic (None: it gives none)."""
-        ...
+        return message
 
-    def counted(self, records: int) -> None:
-        """The reader of the chunk just settled counted `records` records."""
-        ...
+    def clash(self, result: Any) -> dict[str, Any] | None:
+        """None when the chunk, whose reader returned `result`, reads as it does in the whole
+        input; else the reader's extra keyword arguments to read it again in the main process,
+        with what the joiner knows (its worker's records and diagnostics are then dropped)."""
+        return None
+
+    def add(self, result: Any) -> None:
+        """The chunk is settled: `result` is what its reader returned."""
+
+    def finish(self, log: DiagnosticLog, source: str) -> None:
+        """The input's last chunk is settled: report what only the whole input shows."""
 
 
 class Writer(Protocol):
@@ -73,12 +84,12 @@ class FormatInfo:
     #: Cuts an input into record-aligned chunks: `split(stream, size)` gives, for chunks of
     #: about `size` bytes, (bytes, keyword arguments) that the reader reads as it reads them
     #: in the whole input (the arguments say where the chunk is: its first line, ...), or None
-    #: when the input is to be read whole; `-j` reads the chunks in several processes. A
-    #: chunk's reader returns the records it counted.
+    #: when the input is to be read whole; `-j` reads the chunks in several processes. What a
+    #: chunk's reader returns goes to the `joiner`.
     split: Callable[[IO[bytes], int], Iterator[tuple[bytes, dict[str, Any]]] | None] | None = None
     #: Makes, for each split input, what settles in the main process, chunk after chunk, what
-    #: a chunk's reader cannot know alone (record numbers, ids repeated across chunks).
-    joiner: Callable[[], Joiner] | None = None
+    #: a chunk's reader cannot know alone (record numbers, ids or keys repeated across chunks).
+    joiner: type[Joiner] | None = None
 
 
 #: The modules of the built-in formats, in the order `citeport formats` lists them. Each

@@ -65,6 +65,7 @@ from typing import IO, Any
 
 import orjson
 
+from .. import registry
 from ..dates import parse_iso
 from ..diagnostics import DiagnosticLog, Location
 from ..ids import normalise_doi
@@ -492,7 +493,7 @@ def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any
         yield b"".join(data), {"pieces": where, "array": array, "first_index": first_index}
 
 
-class Joiner:
+class Joiner(registry.Joiner):
     """Keeps the ids of a split input's items: a chunk reports every id as a candidate
     `CSL112`, and only a repeat is kept, as a serial read reports it."""
 
@@ -505,9 +506,6 @@ class Joiner:
         if code != "CSL112":
             return message
         return None if self.seen.add(_digest(where.record or "")) else message
-
-    def counted(self, records: int) -> None:
-        pass
 
 
 def _digest(rid: str) -> int:

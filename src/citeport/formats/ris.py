@@ -85,6 +85,7 @@ from dataclasses import dataclass, replace
 from dataclasses import field as _field
 from typing import IO, Any
 
+from .. import registry
 from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..names import mononym, parse_name
@@ -666,7 +667,7 @@ def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any
         first_line += len(lines)
 
 
-class Joiner:
+class Joiner(registry.Joiner):
     """Counts the records of a split input's chunks, so a chunk's record numbers (`RIS008`)
     are counted from the input's start."""
 
@@ -681,8 +682,8 @@ class Joiner:
         number, rest = message.removeprefix("record ").split(" ", 1)
         return f"record {int(number) + self.before} {rest}"
 
-    def counted(self, records: int) -> None:
-        self.before += records
+    def add(self, result: Any) -> None:
+        self.before += result  # the records the chunk's reader counted
 
 
 def _text_lines(

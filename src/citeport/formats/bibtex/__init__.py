@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...registry import FormatInfo
 from .mapping import MONTHS
-from .reader import read, sniff
+from .reader import Joiner, read, sniff, split
 from .writer import (
     BIBLATEX_RECORDS,
     BIBTEX_RECORDS,
@@ -42,6 +42,8 @@ FORMATS = (
         sniff=sniff,
         extensions=(".bib", ".bibtex", ".biblatex"),
         aliases=("bib",),
+        split=split,
+        joiner=Joiner,
     ),
     FormatInfo(
         "biblatex",

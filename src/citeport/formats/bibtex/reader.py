@@ -45,9 +45,10 @@ import re
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Callable, Generator, Iterable, Iterator, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
 from typing import IO, Any
@@ -62,8 +63,9 @@ from bibtexparser.model import (
     String,
 )
 
+from ... import registry
 from ...dates import parse_iso
-from ...diagnostics import DiagnosticLog, Location
+from ...diagnostics import Diagnostic, DiagnosticLog, Location
 from ...keys import DigestSet
 from ...markup import latex
 from ...model import Date, Name, Provenance, Reference
@@ -243,6 +245,8 @@ class _Scan:
 
     def __init__(self) -> None:
         self.quoted_at = False
+        self.parent_word = False  # "crossref" or "xdata" appears somewhere
+        self.chars = 0
         self.wanted: set[str] = set()
         self.lines = 0
         self.depth = 0
@@ -253,6 +257,7 @@ class _Scan:
     def add(self, text: str) -> None:
         """Scan the next block of text."""
         self.quoted_at = self.quoted_at or QUOTED_AT in text
+        self.chars += len(text)
         self._parents(self._tail + text, final=False)
         positions, depths = self.positions, self.depths
         number, depth = self.lines, self.depth
@@ -280,6 +285,7 @@ class _Scan:
         if _PARENT_WORD.search(text) is None:
             self._tail = ""
             return
+        self.parent_word = True
         size = len(text)
         for match in _PARENT_REF.finditer(text):
             if match.end() == size and not final:
@@ -476,15 +482,42 @@ class _State:
         self.wanted = wanted  # keys some crossref/xdata names: kept once read
         self.parents: dict[str, tuple[str, dict[str, str]]] = {}
         self.waiting: dict[str, list[tuple[str, str, dict[str, str], int, int]]] = {}
+        self.found = False  # an entry, macro or preamble was read (else BIB111)
+        self.blank = True  # nothing but white space so far
+        self.keys: list[int] | None = None  # for a chunk: the digests of the keys it reads
 
 
-def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+def read(
+    stream: IO[bytes],
+    source: str,
+    log: DiagnosticLog,
+    pieces: list[tuple[int, int]] | None = None,
+    macros: dict[str, str] | None = None,
+    seen: DigestSet | None = None,
+) -> Generator[Reference, None, Chunk | None]:
     """Yield one `Reference` per entry of a BibTeX/BibLaTeX file; report and skip the rest.
 
     A seekable UTF-8 or Windows-1252 stream is read twice, block by block: once to settle the
     encoding and learn what cutting needs (`_Scan`), then to parse it entry by entry. Other
     streams (a pipe, UTF-16 text) are read whole and decoded first.
+
+    With `pieces`, `stream` is a chunk of entries that `split` cut, in UTF-8: the pieces `_cut`
+    made of the whole input, as (0-based line of the piece, its length in characters), one
+    after the other; `macros` are the `@string` macros in effect where the chunk starts, and
+    `seen` (when the main process reads a chunk again: `Joiner.clash`) the key digests read
+    before it. The generator then returns the chunk's `Chunk`.
     """
+    if pieces is not None:
+        text = stream.read().decode("utf-8")
+        state = _State(source, log, set())
+        state.macros = dict(macros if macros is not None else _MONTH_MACROS)
+        state.seen = seen if seen is not None else DigestSet()
+        state.keys = []
+        start = 0
+        for offset, length in pieces:
+            yield from _chunk(offset, text[start : start + length], state)
+            start += length
+        return Chunk(state.found, state.blank, state.keys)
     streamed = _stream_blocks(stream, source, log)
     blocks: Iterable[str]
     if streamed is None:
@@ -496,20 +529,10 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
     else:
         scan, blocks = streamed
     state = _State(source, log, scan.wanted)
-    found = False
-    blank = True
     for offset, chunk in _cut(blocks, scan):
-        if blank and chunk.strip(_WHITE):
-            blank = False
-        with _quiet():
-            library = parse_string(chunk, parse_stack=[])
-        for block in library.blocks:
-            found = found or isinstance(block, _READ_BLOCKS)
-            line = offset + (block.start_line or 0) + 1
-            yield from _block(block, line, offset, state)
-    if not found and not blank:
-        message = "no BibTeX entry in the input (text outside entries is a comment); nothing read"
-        log.report("BIB111", message, Location(source, 1))
+        yield from _chunk(offset, chunk, state)
+    if not state.found and not state.blank:
+        _nothing_read(log, source)
     for missing, waiting in state.waiting.items():
         for key, entry_type, fields, line, end in waiting:
             field = "crossref" if fields.get("crossref", "").strip().lower() == missing else "xdata"
@@ -521,6 +544,122 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
             ref = _reference(key, entry_type, fields, line, end, state)
             if ref is not None:
                 yield ref
+    return None
+
+
+def _chunk(offset: int, chunk: str, state: _State) -> Iterator[Reference]:
+    """Parse one piece `_cut` made (starting at 0-based line `offset`) and read its blocks."""
+    if state.blank and chunk.strip(_WHITE):
+        state.blank = False
+    with _quiet():
+        library = parse_string(chunk, parse_stack=[])
+    for block in library.blocks:
+        state.found = state.found or isinstance(block, _READ_BLOCKS)
+        line = offset + (block.start_line or 0) + 1
+        yield from _block(block, line, offset, state)
+
+
+def _nothing_read(log: DiagnosticLog, source: str) -> None:
+    message = "no BibTeX entry in the input (text outside entries is a comment); nothing read"
+    log.report("BIB111", message, Location(source, 1))
+
+
+# --- -j: entries read in several processes ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """What reading a chunk of a split input found, for `Joiner`: whether it held an entry (or
+    a macro, a preamble) and only white space, and the digests of the keys it read, in order."""
+
+    found: bool
+    blank: bool
+    keys: list[int]
+
+
+#: Where an `@string` macro may be defined: bibtexparser takes a block whose start (`@` and
+#: word characters) lowercases to one starting with "@string" for one, and no other character
+#: lowercases to these ASCII letters. (A case-blind search for "string" costs ten times more.)
+_MACRO_START = re.compile("@[Ss][Tt][Rr][Ii][Nn][Gg]")
+
+
+def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
+    """Cut a BibTeX input into chunks of whole entries of about `size` characters, which `read`
+    reads as it reads them in the whole input: (UTF-8 bytes, `read`'s keyword arguments) pairs,
+    in order. None (the input is read whole, in order) for an input smaller than two chunks,
+    one `read` cannot stream (a pipe, UTF-16), one with something to report before its first
+    entry (not UTF-8, control characters), and one where "crossref" or "xdata" appears at all:
+    a child entry may wait for its parent anywhere after it. (`read` then scans the input
+    again: a large input with crossrefs costs one more scan at `-j 2` and up.)
+
+    The input is scanned once here (`_Scan`) and cut with `_cut`, as `read` does; the pieces
+    are gathered into chunks. What a chunk cannot know alone comes from this process: the
+    `@string` macros in effect where it starts (each piece that may define one is parsed here
+    too, quietly: the chunk's reader reports on it), and, through `Joiner`, the keys read in
+    earlier chunks: a chunk that repeats one is read again in the main process (`clash`).
+    """
+    checked = DiagnosticLog()
+    streamed = _stream_blocks(stream, "", checked)
+    if streamed is None or any(True for _ in checked):
+        return None
+    scan, blocks = streamed
+    if scan.parent_word or scan.chars < 2 * size:
+        return None
+    return _split(blocks, scan, size)
+
+
+def _split(blocks: Iterator[str], scan: _Scan, size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    known = _State("", DiagnosticLog(sink=_dropped), set())  # the macros so far
+    macros = dict(known.macros)  # those in effect where the chunk being gathered starts
+    texts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    held = 0
+    for offset, piece in _cut(blocks, scan):
+        texts.append(piece)
+        pieces.append((offset, len(piece)))
+        held += len(piece)
+        if _MACRO_START.search(piece) is not None:
+            with _quiet():
+                library = parse_string(piece, parse_stack=[])
+            for block in library.blocks:
+                if isinstance(block, String):
+                    line = offset + (block.start_line or 0) + 1
+                    known.macros[block.key.lower()] = _expand(block.value, known, line, block.key)
+        if held >= size:
+            yield "".join(texts).encode("utf-8"), {"pieces": pieces, "macros": macros}
+            texts, pieces, held = [], [], 0
+            macros = dict(known.macros)
+    if pieces:
+        yield "".join(texts).encode("utf-8"), {"pieces": pieces, "macros": macros}
+
+
+def _dropped(diagnostic: Diagnostic) -> None:
+    """The sink of `_split`'s macro reading: the chunk's own reader reports what it finds."""
+
+
+class Joiner(registry.Joiner):
+    """Settles a split BibTeX input: keys repeated across chunks (a chunk that reads a key an
+    earlier chunk read is read again with all the keys before it, so the later entry is
+    skipped as `BIB102`, as in a serial read), and `BIB111` for an input without any entry."""
+
+    def __init__(self) -> None:
+        self.seen = DigestSet()
+        self.found = False
+        self.blank = True
+
+    def clash(self, result: Any) -> dict[str, Any] | None:
+        seen = self.seen
+        return {"seen": seen} if any(key in seen for key in result.keys) else None
+
+    def add(self, result: Any) -> None:
+        for key in result.keys:
+            self.seen.add(key)  # a chunk read again added its keys already
+        self.found = self.found or result.found
+        self.blank = self.blank and result.blank
+
+    def finish(self, log: DiagnosticLog, source: str) -> None:
+        if not self.found and not self.blank:
+            _nothing_read(log, source)
 
 
 def _block(block: Any, line: int, offset: int, state: _State) -> Iterator[Reference]:
@@ -564,13 +703,16 @@ def _entry(entry: Entry, line: int, offset: int, state: _State) -> Iterator[Refe
     key = entry.key
     entry_type = entry.entry_type.lower()
     end = offset + (entry.start_line or 0) + (entry.raw or "").count("\n") + 1
-    if not state.seen.add(_digest(key)):
+    digest = _digest(key)
+    if not state.seen.add(digest):
         state.log.skip(
             "BIB102",
             f"duplicate key {key!r}; the first entry is kept, this one skipped",
             Location(state.source, line, key),
         )
         return
+    if state.keys is not None:
+        state.keys.append(digest)
     fields: dict[str, str] = {}
     for field in entry.fields:
         name = field.key.lower()
