@@ -128,7 +128,10 @@ def convert(
     stream, or None to get the text back in `Result.text`. `"-"` as an input reads stdin.
     `progress`, if given, is called now and then with (records read, input bytes read).
     `jobs` > 1 converts in that many worker processes (`citeport.parallel`), with the same
-    output and diagnostics as a serial run.
+    output and diagnostics as a serial run; the bytes then count each chunk as it is done, as
+    the chunk holds them (the white space between CSL-JSON items, a BOM, or BibTeX's quoted
+    `@` in three bytes instead of one make the last figure differ from the file's size by a
+    little).
     """
     result = Result(log=log if log is not None else DiagnosticLog())
     info = writer_for(to)

@@ -40,6 +40,7 @@ What it handles, and how:
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import threading
@@ -598,12 +599,21 @@ def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]
     too, quietly: the chunk's reader reports on it), and, through `Joiner`, the keys read in
     earlier chunks: a chunk that repeats one is read again in the main process (`clash`).
     """
+    seekable = getattr(stream, "seekable", None)
+    if seekable is None or not seekable():
+        return None
+    origin = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(origin)
+    if end - origin < 2 * size:
+        return None
     checked = DiagnosticLog()
     streamed = _stream_blocks(stream, "", checked)
-    if streamed is None or any(True for _ in checked):
+    if streamed is None:
         return None
     scan, blocks = streamed
-    if scan.parent_word or scan.chars < 2 * size:
+    if any(True for _ in checked) or scan.parent_word:
+        stream.seek(origin)  # read whole from where it was (stdin redirected from a file)
         return None
     return _split(blocks, scan, size)
 
