@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from citeport import Date, DiagnosticLog, Math, Name, NoCase, Styled, Text, WriteOptions, plain
 from citeport.formats import bibtex, csljson
 from citeport.formats.bibtex.reader import QUOTED_AT, chunks
@@ -183,6 +185,16 @@ def test_chunks_keep_line_numbers_and_split_unclosed_entries() -> None:
         Text("a @b"),
         NoCase((Text("c"),)),
     )
+
+
+@pytest.mark.parametrize("inside", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c"])
+def test_only_line_feeds_and_carriage_returns_end_lines(inside: str) -> None:
+    """Line numbers count what bibtexparser and editors count: LF, CR LF, a lone CR; a line
+    separator or form feed inside a value is no line end (`str.splitlines` takes it for one)."""
+    text = f"@misc{{a, title = {{x{inside}y}}}}\n@misc{{b, journal = nosuch}}\r\n"
+    refs, notes = read_text(text + "@misc{c, journal = other}\r@misc{d, journal = third}")
+    assert [ref.id for ref in refs] == ["a", "b", "c", "d"]
+    assert [note.split(": ")[0] for note in notes] == ["t.bib:2", "t.bib:3", "t.bib:4"]
 
 
 def test_round_trip_keeps_every_field() -> None:

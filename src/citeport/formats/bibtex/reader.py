@@ -262,7 +262,7 @@ class _Scan:
         self._parents(self._tail + text, final=False)
         positions, depths = self.positions, self.depths
         number, depth = self.lines, self.depth
-        for line in text.splitlines(keepends=True):
+        for line in _lines(text):
             if depths and "{" not in line and "}" not in line:
                 # The depth does not change: the last step moves on to this line.
                 positions[-1] = number
@@ -312,7 +312,7 @@ def _cut(blocks: Iterable[str], scan: _Scan) -> Iterator[tuple[int, str]]:
     running = 0  # from the start of the text
     last = ""  # the last non-blank line of the current chunk
     for block in blocks:
-        for line in block.splitlines(keepends=True):
+        for line in _lines(block):
             change = _brace_change(line)
             stripped = line.lstrip()
             kept = line
@@ -346,6 +346,15 @@ def _cut(blocks: Iterable[str], scan: _Scan) -> Iterator[tuple[int, str]]:
             number += 1
     if current:
         yield start, "".join(current)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, each with its end: at a line feed, a CR LF or a lone CR only.
+
+    `str.splitlines` would also break at U+2028, U+0085, a form feed...: characters that may
+    stand inside a value, and that neither bibtexparser nor an editor counts as line ends.
+    """
+    return io.StringIO(text, newline="").readlines()
 
 
 def _stream_blocks(
