@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from citeport import parallel
-from citeport.convert import convert
+from citeport.convert import Result, convert
 from citeport.diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
 from citeport.formats import csljson, ris
 from citeport.formats.bibtex import reader as bibtex_reader
@@ -75,18 +75,26 @@ def _same_as_serial(
 ) -> tuple[str, DiagnosticLog, int, int]:
     """Convert `path` serially, then with two workers at each chunk size: every run gives the
     serial text, diagnostics (every field of each location), counts and skips."""
-    serial = convert([path], to, jobs=1)
+    serial = runs_as_serial([path], to, monkeypatch, sizes)
+    assert serial.text is not None
+    return serial.text, serial.log, serial.read, serial.written
+
+
+def runs_as_serial(
+    paths: list[Path], to: str, monkeypatch: pytest.MonkeyPatch, sizes: tuple[int, ...]
+) -> Result:
+    """`_same_as_serial` for several inputs in one call; the serial run's result."""
+    serial = convert(paths, to, jobs=1)
     for size in sizes:
         monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
-        run = convert([path], to, jobs=2)
+        run = convert(paths, to, jobs=2)
         assert run.text == serial.text, size
         assert list(run.log) == list(serial.log), size
         assert run.log.skipped == serial.log.skipped
         assert run.log.by_code == serial.log.by_code
         assert run.log.counts == serial.log.counts
         assert (run.read, run.written) == (serial.read, serial.written)
-    assert serial.text is not None
-    return serial.text, serial.log, serial.read, serial.written
+    return serial
 
 
 #: RIS records with what a chunk edge could break: a BOM, CRLF, stray text, a record closed by

@@ -21,7 +21,7 @@ from citeport.convert import Result, convert
 from citeport.diagnostics import DiagnosticLog, Severity
 from citeport.formats.bibtex import reader as bibtex_reader
 
-from .test_parallel import _same_as_serial
+from .test_parallel import _same_as_serial, runs_as_serial
 
 
 def _entry(key: str, extra: str = "") -> str:
@@ -193,23 +193,6 @@ def test_bom_and_line_ends(
     assert [(d.code, d.location.line) for d in log if d.code != "BIB102"] == [("BIB104", 14)]
 
 
-def _same_as_serial_many(
-    paths: list[Path], monkeypatch: pytest.MonkeyPatch, sizes: tuple[int, ...]
-) -> Result:
-    """`_same_as_serial` for several inputs in one call."""
-    serial = convert(paths, "csljson", jobs=1)
-    for size in sizes:
-        monkeypatch.setattr(parallel, "CHUNK_BYTES", size)
-        run = convert(paths, "csljson", jobs=2)
-        assert run.text == serial.text, size
-        assert list(run.log) == list(serial.log), size
-        assert run.log.skipped == serial.log.skipped
-        assert run.log.by_code == serial.log.by_code
-        assert run.log.counts == serial.log.counts
-        assert (run.read, run.written) == (serial.read, serial.written)
-    return serial
-
-
 def test_no_entry_is_reported_where_each_bibtex_input_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,8 +209,11 @@ def test_no_entry_is_reported_where_each_bibtex_input_ends(
     small = _write(tmp_path, "small.bib", "@misc{a, journal = nomacro}\n")
     missing = tmp_path / "missing.bib"
     assert _chunk_count(comments, 150) > 2 and _chunk_count(preamble, 150) == 2
-    serial = _same_as_serial_many(
-        [comments, ris, comments, missing, preamble, comments, small], monkeypatch, (1, 150)
+    serial = runs_as_serial(
+        [comments, ris, comments, missing, preamble, comments, small],
+        "csljson",
+        monkeypatch,
+        (1, 150),
     )
     assert [(d.code, Path(d.location.source).name) for d in serial.log] == [
         ("BIB111", "comments.bib"),
@@ -251,7 +237,7 @@ def test_a_cut_file_between_other_inputs_keeps_its_own_keys_and_macros(
     )
     other = _write(tmp_path, "other.bib", "@misc{m, journal = j}\n")  # j undefined here
     assert _chunk_count(big, 150) > 2
-    serial = _same_as_serial_many([big, other, big], monkeypatch, (1, 150))
+    serial = runs_as_serial([big, other, big], "csljson", monkeypatch, (1, 150))
     assert (serial.read, serial.log.skipped) == (15, 24)
     assert [d.code for d in serial.log if d.code != "BIB102"] == ["BIB104"]
 

@@ -256,12 +256,8 @@ def _work(task: Task) -> Done:
     render, keyed = spec.render, spec.keyed
     payloads, given, bases = done.payloads, done.citation_keys, done.base_keys
     returned: list[Any] = []
-
-    def reading() -> Iterator[Reference]:
-        returned.append((yield from cast("Generator[Reference, None, Any]", refs)))
-
     try:
-        for ref in reading():
+        for ref in _returning(refs, returned):
             payloads.append(render(ref, log, options))
             if keyed:
                 given.append(ref.citation_key)
@@ -274,6 +270,12 @@ def _work(task: Task) -> Done:
     done.quiet_counts = {int(level): n for level, n in log.counts.items() if n}
     done.quiet_codes = log.by_code
     return done
+
+
+def _returning(refs: Iterator[Reference], returned: list[Any]) -> Iterator[Reference]:
+    """The references of a reader, then what its generator returned (a chunk's result, for
+    the `Joiner`) appended to `returned`."""
+    returned.append((yield from cast("Generator[Reference, None, Any]", refs)))
 
 
 def tasks(inputs: Iterator[Input]) -> Iterator[Task]:
@@ -481,11 +483,8 @@ def _reread(
     stream, size = _open(task)
     refs = info.reader(stream, task.source, log, **task.chunk, **again)
     returned: list[Any] = []
-
-    def reading() -> Iterator[Reference]:
-        returned.append((yield from cast("Generator[Reference, None, Any]", refs)))
-
     with stream:
-        render_into(assembler, reading(), log, options, lambda count: on_done(count, 0))
+        refs = _returning(refs, returned)
+        render_into(assembler, refs, log, options, lambda count: on_done(count, 0))
     joiner.add(returned[0] if returned else None)
     on_done(0, size)
