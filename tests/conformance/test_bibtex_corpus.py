@@ -391,3 +391,31 @@ BBT_EXPECTED_FAILURES: dict[str, str] = {
     "unknown command handler #1733": "differs on: container",
     "web_page and other mendeley idiocy": "differs on: author, container, doi, editor, issue, missing, page, title, volume, year",
 }
+
+
+def test_every_file_cut_for_jobs_reads_as_a_serial_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-j 2` with chunks of about 300 characters, on every corpus file `split` cuts (a file
+    with crossref/xdata, not UTF-8 or under two chunks is read whole): the serial run's text,
+    diagnostics, counts and skips."""
+    from citeport import parallel
+    from citeport.convert import convert
+
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 300)
+    cut, differ = 0, []
+    for path in _bib_files():
+        with path.open("rb") as stream:
+            chunks = bibtex.split(io.BufferedReader(stream), 300)
+            if chunks is None:
+                continue
+            cut += sum(1 for _ in chunks) > 1
+        serial, run = (convert([path], "csljson", jobs=jobs) for jobs in (1, 2))
+        if (run.text, list(run.log), run.log.counts, run.read, run.written) != (
+            serial.text,
+            list(serial.log),
+            serial.log.counts,
+            serial.read,
+            serial.written,
+        ):
+            differ.append(path.name)
+    assert cut > 50  # 63 of the 380 files give two chunks or more
+    assert differ == []
