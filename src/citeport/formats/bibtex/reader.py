@@ -247,7 +247,6 @@ class _Scan:
     def __init__(self) -> None:
         self.quoted_at = False
         self.parent_word = False  # "crossref" or "xdata" appears somewhere
-        self.chars = 0
         self.wanted: set[str] = set()
         self.lines = 0
         self.depth = 0
@@ -258,7 +257,6 @@ class _Scan:
     def add(self, text: str) -> None:
         """Scan the next block of text."""
         self.quoted_at = self.quoted_at or QUOTED_AT in text
-        self.chars += len(text)
         self._parents(self._tail + text, final=False)
         positions, depths = self.positions, self.depths
         number, depth = self.lines, self.depth
