@@ -221,6 +221,15 @@ def test_white_space_in_marked_up_text_is_folded(title: str, expected: str) -> N
     )
 
 
+def test_the_space_is_the_only_printable_white_space_character() -> None:
+    """What the HTML reader's white-space folding counts on to skip its search."""
+    import sys
+
+    white = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert [c for c in white if c.isprintable()] == [" "]
+    assert len(white) == 29
+
+
 def test_tex_math_keeps_its_source_and_lost_backslashes_are_restored() -> None:
     abstract = "uses <inline-formula><tex-math>${mathit{ell}}^{1}$</tex-math></inline-formula> and <inline-formula><tex-math>$x_in$</tex-math></inline-formula>"
     refs, notes = read(line(abstract=abstract))

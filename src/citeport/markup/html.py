@@ -63,18 +63,23 @@ def parse(source: str) -> ParseResult:
     stack = [root]
     pos = 0
     for match in _TAG.finditer(source):
-        if match.start() > pos:
-            _add_text(stack[-1], source[pos : match.start()])
+        start = match.start()
+        if start > pos:
+            _add_text(stack[-1], source[pos:start])
         pos = match.end()
-        closing, raw_name, attrs = match.group(1), match.group(2), match.group(3)
-        name = raw_name.lower()
-        local = name.split(":", 1)[1] if ":" in name and not name.startswith("mml:") else name
-        if match.group(0).endswith("/>") or attrs.endswith("/"):
+        closing, name, attrs = match.groups()
+        name = name.lower()
+        local = name.partition(":")[2] if ":" in name and name[:4] != "mml:" else name
+        if attrs.endswith("/"):  # `<br/>`: a tag name cannot hold the `/`
             if local in _PARAGRAPH:
                 _add_text(stack[-1], "\n")
             continue
         if closing:
-            _close(stack, local, notes)
+            top = stack[-1]
+            if top.name == local and len(stack) > 1:  # the common case: the open element
+                _pop(stack)
+            else:
+                _close(stack, local, notes)
         else:
             _open(stack, local, attrs, notes)
     if pos < len(source):
@@ -204,9 +209,11 @@ _OTHER_SPACE = re.compile(r"[^\S ]")
 
 def _fold(value: str) -> str:
     """Fold runs of white space (other than paragraph breaks) to one space."""
-    if "  " not in value and not _OTHER_SPACE.search(value):
+    if "  " not in value and (value.isprintable() or not _OTHER_SPACE.search(value)):
         # The common case, single spaces only: two white-space characters in a row are two
-        # spaces or include another white-space character (three times faster than `\s\s`).
+        # spaces or include another white-space character; and the space is the only
+        # white-space character `isprintable` accepts (a test checks all of Unicode), so a
+        # printable value needs no search.
         return value
     if "\n" in value:
         return "\n".join(_SPACE.sub(" ", part) for part in value.split("\n"))
