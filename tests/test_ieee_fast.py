@@ -300,20 +300,28 @@ NOT_NEEDED = (
 )  # fmt: skip
 
 
+def _convert_in_a_fresh_python(source: Path, out: Path, flags: list[str], probe: str) -> str:
+    """`citeport convert SOURCE --to ieee` in a new interpreter: "<exit status> <probe>", the
+    probe (a Python expression) evaluated after the conversion."""
+    code = (
+        "import sys\nfrom citeport.cli import main\n"
+        f"status = main(['convert', {str(source)!r}, '--from', 'csljson', '-j', '1', "
+        f"'--to', 'ieee', '-o', {str(out)!r}, *{flags!r}])\n"
+        f"print(status, {probe})"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.split("\n")[0]
+
+
 def test_a_conversion_to_ieee_imports_only_what_it_needs(tmp_path: Path) -> None:
     """Start-up is most of a small conversion's time: the CLI finds its two formats without
     importing every format module (and plug-ins' metadata), the text target no LaTeX."""
     source = tmp_path / "in.json"
     source.write_text('[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": '
                       '[[2020]]}}]', encoding="utf-8")  # fmt: skip
-    code = (
-        "import sys\nfrom citeport.cli import main\n"
-        f"status = main(['convert', {str(source)!r}, '--from', 'csljson', '-j', '1', "
-        f"'--to', 'ieee', '-o', {str(tmp_path / 'out.txt')!r}])\n"
-        f"print(status, sorted(m for m in {NOT_NEEDED!r} if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.split("\n")[0] == "0 []", done.stdout + done.stderr
+    probe = f"sorted(m for m in {NOT_NEEDED!r} if m in sys.modules)"
+    assert _convert_in_a_fresh_python(source, tmp_path / "out.txt", [], probe) == "0 []"
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "[1] T. 2020.\n"
 
 
@@ -324,14 +332,9 @@ def test_full_journal_names_load_no_abbreviation_tables(tmp_path: Path) -> None:
                       '"container-title": "Journal of Tests"}]', encoding="utf-8")  # fmt: skip
     tables = "citeport.formats.ieee.abbreviations"
     for flags, imported in (["--full-journal-names"], False), ([], True):
-        code = (
-            "import sys\nfrom citeport.cli import main\n"
-            f"status = main(['convert', {str(source)!r}, '--from', 'csljson', '-j', '1', "
-            f"'--to', 'ieee', '-o', {str(tmp_path / 'out.txt')!r}, *{flags!r}])\n"
-            f"print(status, {tables!r} in sys.modules)"
-        )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        assert done.stdout.split("\n")[0] == f"0 {imported}", done.stdout + done.stderr
+        probe = f"{tables!r} in sys.modules"
+        shown = _convert_in_a_fresh_python(source, tmp_path / "out.txt", flags, probe)
+        assert shown == f"0 {imported}"
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "[1] “T,” J. Tests.\n"
 
 
