@@ -402,6 +402,8 @@ def test_items_rendered_before_their_key_is_known_come_out_as_if_rendered_with_i
         {"id": "k2", "type": "book", "custom": {"source-id": "old", "n": 1}},
         {"id": "k3", "type": "book", "title": "\u0000key\u0000", "note": "\u0000key\u0000"},
         {"id": "k3", "type": "book", "note": "x", "custom": {"f": 1.5, "deep": [[None, True]]}},
+        # its key is taken and the one it gets is its id: no source-id, unlike in its text
+        {"id": "doe2001samec", "citation-key": "doe2001same", **same},
     ]
     refs, _ = read(json.dumps(data).encode())
     out = write(refs)
@@ -417,6 +419,7 @@ def test_items_rendered_before_their_key_is_known_come_out_as_if_rendered_with_i
         "refb",
         "k3",
         "refc",
+        "doe2001samec",
     ]
     assert [i.get("custom") for i in items] == [
         None,
@@ -428,6 +431,7 @@ def test_items_rendered_before_their_key_is_known_come_out_as_if_rendered_with_i
         {"source-id": "old", "n": 1},  # the input's own source-id wins, as before
         None,
         {"source-id": "k3", "f": 1.5, "deep": [[None, True]]},
+        None,
     ]
     assert items[7]["title"] == items[7]["note"] == "\u0000key\u0000"
 

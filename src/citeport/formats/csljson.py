@@ -225,7 +225,8 @@ def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> _Paylo
 
     That is its own key when it is valid (`keys.CitationKeys` keeps it unless an earlier item
     took it), else its generated one; `_dump` puts the key in, and renders the item again only
-    when the key given out differs (a duplicate), since `custom.source-id` depends on it.
+    when the key given out differs (a duplicate) in a way that puts `custom.source-id` in or
+    takes it out (the reader's id equals one of the two keys).
     """
     parts = _parts(ref)
     variables, extra_custom, source_id = parts
@@ -241,7 +242,8 @@ def _dump(payload: _Payload, key: str, number: int) -> str:
     text, likely, source_id = payload
     if not isinstance(text, str):  # the parts, as `_render` found them
         return _text(_item(payload, key))  # type: ignore[arg-type]
-    if key != likely:  # another custom.source-id: take the text apart and make it again
+    if key != likely and source_id in (likely, key):
+        # `custom.source-id` is there for one key and not the other: make the text again
         variables = orjson.loads(text)
         custom = variables.pop("custom", {})
         del variables["id"], variables["citation-key"]
