@@ -397,6 +397,49 @@ def test_done_pickles_as_plain_lists() -> None:
     assert (again.read, again.size) == (2, 10)
 
 
+def test_ris_blocks_and_text_reach_a_file_and_stdout_in_serial_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers hand RIS over as UTF-8 blocks, written under the output's text stream; between
+    them this process writes text (a BibTeX chunk read again, the last whole file). An output
+    file and the standard output both get the serial bytes."""
+    bib = tmp_path / "many.bib"
+    bib.write_bytes(_bib(4))
+    sources = [_input(tmp_path), bib, EXAMPLE, BIB_CASES / "latin1.bib"]
+    serial = convert(sources, "ris", jobs=1)
+    assert serial.text is not None and "ü" in serial.text  # bytes and characters differ
+    blocks: list[bool] = []
+    add_block = Assembler.add_block
+
+    def counted(self: Assembler, block: bytes, count: int) -> None:
+        blocks.append(self._raw is not None)
+        add_block(self, block, count)
+
+    monkeypatch.setattr(Assembler, "add_block", counted)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 400)
+    run = convert(sources, "ris", tmp_path / "out.ris", jobs=2)
+    assert (tmp_path / "out.ris").read_bytes() == serial.text.encode()
+    assert list(run.log) == list(serial.log)
+    assert any(d.code == "BIB102" for d in run.log)  # a chunk was read again here
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=False)
+    monkeypatch.setattr("sys.stdout", stdout)
+    convert(sources, "ris", stdout, jobs=2)
+    stdout.flush()
+    assert stdout.buffer.getvalue() == serial.text.encode()  # type: ignore[attr-defined]
+    assert len(blocks) > 20 and all(blocks)
+
+
+def test_ris_text_that_cannot_be_encoded_crosses_as_text() -> None:
+    """A lone surrogate has no UTF-8 bytes: the chunk's records stay text, so the output stream
+    deals with it as it does in a serial run."""
+    done = parallel.Done(["TY  - JOUR\r\nTI  - \udc80\r\nER  - \r\n", None], read=2)
+    parallel._join(done, "\r\n")
+    assert done.block is None and done.payloads[1] is None
+    done = parallel.Done(["TY  - A\r\n", None, "TY  - B\r\n"], read=3)
+    parallel._join(done, "\r\n")
+    assert (done.block, done.written, done.payloads) == (b"TY  - A\r\n\r\nTY  - B\r\n", 2, [])
+
+
 def test_assembler_batches_number_key_and_separate_like_single_adds() -> None:
     spec = RecordWriter(
         render=lambda ref, log, options: ref,

@@ -8,6 +8,7 @@ since a run that failed must not leave an output that looks complete (`Result.wi
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
@@ -140,7 +141,7 @@ def convert(
         _refuse_overwriting_input(os.fspath(output), paths)
     options = options or WriteOptions()
 
-    def serial(out: IO[str]) -> int:
+    def serial(out: IO[str], raw: IO[bytes] | None) -> int:
         counter = _ByteCounter()
 
         def counted() -> Iterator[Reference]:
@@ -154,7 +155,7 @@ def convert(
 
         return write(counted(), out, to, result.log, options)
 
-    def in_parallel(out: IO[str]) -> int:
+    def in_parallel(out: IO[str], raw: IO[bytes] | None) -> int:
         seen = [0]
 
         def done(records: int, size: int) -> None:
@@ -166,25 +167,34 @@ def convert(
         from . import parallel  # multiprocessing: imported only when -j asks for workers
 
         work = parallel.tasks(open_inputs(paths, from_format))
-        return parallel.run(work, to, out, result.log, options, jobs, done)
+        return parallel.run(work, to, out, result.log, options, jobs, done, raw)
 
     run = in_parallel if jobs > 1 and info.records is not None else serial
     if output is None:
         buffer = io.StringIO(newline="")
-        result.written = run(buffer)
+        result.written = run(buffer, None)
         result.text = buffer.getvalue()
     elif isinstance(output, (str, os.PathLike)):
         try:
             with atomic_output(os.fspath(output)) as out:
-                result.written = run(out)
+                result.written = run(out, _utf8_bytes_under(out))
                 if result.log.by_code.get("IO001") or result.log.by_code.get("IO002"):
                     raise _InputFailed
         except _InputFailed:  # an input could not be read: the output file is left as it was
             result.withheld = os.fspath(output)
             result.written = 0
     else:
-        result.written = run(output)
+        stdout = output is sys.stdout and os.linesep == "\n"  # no line ends translated
+        result.written = run(output, _utf8_bytes_under(output) if stdout else None)
     return result
+
+
+def _utf8_bytes_under(out: IO[str]) -> IO[bytes] | None:
+    """The binary stream under `out` if it is a UTF-8 text file that leaves line ends as they
+    are (the caller knows that), where writing the text's UTF-8 bytes writes the same file."""
+    if not isinstance(out, io.TextIOWrapper) or codecs.lookup(out.encoding).name != "utf-8":
+        return None
+    return cast("IO[bytes]", out.buffer)
 
 
 class _ByteCounter:

@@ -80,8 +80,11 @@ class Done:
     """What a worker made of a task, in plain lists and tuples (cheap to pickle).
 
     `payloads[i]` is what the writer's `render` made of the i-th reference; for a keyed writer
-    `citation_keys[i]` and `base_keys[i]` are what its key is made from. `diagnostics` are the
-    task's diagnostics in the order a serial run makes them (`_RecordingLog`).
+    `citation_keys[i]` and `base_keys[i]` are what its key is made from. For a writer without
+    `finish` (RIS), the records come instead as `block`: their text joined by the separator in
+    UTF-8 (`written` records), which the main process writes without decoding it (unpickling
+    and encoding a chunk's text there cost it more than all its other work). `diagnostics` are
+    the task's diagnostics in the order a serial run makes them (`_RecordingLog`).
     """
 
     payloads: list[Any] = field(default_factory=list)
@@ -94,6 +97,8 @@ class Done:
     #: Diagnostics only counted (below the main log's `counted_below`), by severity and code.
     quiet_counts: dict[int, int] = field(default_factory=dict)
     quiet_codes: dict[str, int] = field(default_factory=dict)
+    block: bytes | None = None
+    written: int = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A tuple of lists: pickled in C, where a slotted dataclass would go through Python.
@@ -109,6 +114,8 @@ class Done:
                 self.result,
                 self.quiet_counts,
                 self.quiet_codes,
+                self.block,
+                self.written,
             ),
         )
 
@@ -266,10 +273,23 @@ def _work(task: Task) -> Done:
         stream.close()
     done.result = returned[0] if returned else None
     done.read = len(payloads)
+    if spec.finish is None:
+        _join(done, spec.separator)
     done.diagnostics = log.recorded
     done.quiet_counts = {int(level): n for level, n in log.counts.items() if n}
     done.quiet_codes = log.by_code
     return done
+
+
+def _join(done: Done, separator: str) -> None:
+    """Turn the payloads of a writer without `finish` into `done.block` (kept as they are when
+    the text cannot be encoded: the main process's stream then reports it as a serial run does)."""
+    texts = [payload for payload in done.payloads if payload is not None]
+    try:
+        done.block = separator.join(texts).encode()
+    except UnicodeEncodeError:
+        return
+    done.payloads, done.written = [], len(texts)
 
 
 def _returning(refs: Iterator[Reference], returned: list[Any]) -> Iterator[Reference]:
@@ -328,8 +348,12 @@ def run(
     options: WriteOptions,
     jobs: int,
     on_done: Callable[[int, int], None],
+    raw: IO[bytes] | None = None,
 ) -> int:
     """Render the tasks in `jobs` worker processes and write the output in order.
+
+    `raw`, if given, is the binary stream under `out` (`Assembler`): records a worker joined
+    into bytes are written there.
 
     A whole file that is the last task (one BibTeX file: the common case for an input that
     cannot be cut) is converted in this process instead, as a serial run does: one worker would
@@ -343,7 +367,7 @@ def run(
     spec = info.records
     if spec.start is not None:
         spec.start(log, options)
-    assembler = Assembler(spec, out)
+    assembler = Assembler(spec, out, raw)
     joining = _Joining(log)
     pending: deque[tuple[Task, AsyncResult[Done] | None]] = deque()
     with contextlib.ExitStack() as stack:
@@ -463,7 +487,10 @@ def _collect(
         log.add_counts(
             {severities[level]: n for level, n in done.quiet_counts.items()}, done.quiet_codes
         )
-    assembler.add_batch(done.payloads, done.citation_keys, done.base_keys)
+    if done.block is not None:
+        assembler.add_block(done.block, done.written)
+    else:
+        assembler.add_batch(done.payloads, done.citation_keys, done.base_keys)
     on_done(done.read, done.size)
 
 

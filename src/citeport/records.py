@@ -8,7 +8,9 @@ A writer is described by a `RecordWriter`:
   worker process (`citeport.parallel`).
 - `finish(payload, key, number)` turns the payload into the record's text once its citation key
   (unique in the output, so it depends on the records before it) and its number are known.
-  It is cheap and runs in input order.
+  It is cheap and runs in input order. A writer without one (RIS) renders each record's final
+  text: a worker then joins its records into the output's UTF-8 bytes itself
+  (`Assembler.add_block`), and the main process only writes them.
 - `before`, `separator` and `after` frame the records (a JSON array, an HTML div).
 
 `write_records` is the serial writer; the parallel path calls `render` in workers and
@@ -43,7 +45,7 @@ class RecordWriter:
     """A writer as a per-record renderer plus the frame around the records."""
 
     render: Callable[[Reference, DiagnosticLog, WriteOptions], Any]
-    finish: Callable[[Any, str, int], str]
+    finish: Callable[[Any, str, int], str] | None = None  # None: the payload is the text
     before: str | Callable[[int], str] = ""
     separator: str = ""
     after: str | Callable[[int], str] = ""
@@ -62,9 +64,12 @@ class RecordWriter:
 class Assembler:
     """Writes rendered references in order: keys, numbers, separators and the frame."""
 
-    def __init__(self, spec: RecordWriter, out: IO[str]) -> None:
+    def __init__(self, spec: RecordWriter, out: IO[str], raw: IO[bytes] | None = None) -> None:
+        """`raw`, if given, is the binary stream under `out` where UTF-8 bytes stand for text
+        (no other encoding, no line-end translation): blocks are written there."""
         self.spec = spec
         self._out = out
+        self._raw = raw
         self._keys = CitationKeys()
         self._held: list[str] = []
         self.count = 0
@@ -88,7 +93,7 @@ class Assembler:
         `base_keys[i]` are what its key is made from (`RecordWriter.prepare`).
         """
         spec = self.spec
-        finish = spec.finish
+        finish = spec.finish or _as_is
         assign = self._keys.assign_parts if spec.keyed else None
         separator = spec.separator
         hold = spec.hold
@@ -106,6 +111,22 @@ class Assembler:
         if parts and not hold:
             self._out.write("".join(parts))
 
+    def add_block(self, block: bytes, count: int) -> None:
+        """Write `count` records of a writer without `finish`, already joined by its separator
+        and encoded in UTF-8 (by a worker)."""
+        spec = self.spec
+        assert spec.finish is None and not spec.keyed and not spec.hold
+        if not count:
+            return
+        if spec.separator and self.count:
+            block = spec.separator.encode() + block
+        self.count += count
+        if self._raw is None:
+            self._out.write(block.decode())
+            return
+        self._out.flush()  # what `add_batch` wrote comes first
+        self._raw.write(block)
+
     def close(self) -> int:
         """Write what is held and the frame's end; returns the number of records written."""
         spec = self.spec
@@ -116,6 +137,10 @@ class Assembler:
         after = spec.after(self.count) if callable(spec.after) else spec.after
         self._out.write(after)
         return self.count
+
+
+def _as_is(payload: str, key: str, number: int) -> str:
+    return payload
 
 
 #: References rendered before the serial writer hands them to the `Assembler` in one go.

@@ -259,11 +259,7 @@ def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> str | 
     return text
 
 
-def _as_is(payload: str, key: str, number: int) -> str:
-    return payload
-
-
-RECORDS = RecordWriter(render=_render, finish=_as_is, separator=CRLF)
+RECORDS = RecordWriter(render=_render, separator=CRLF)
 
 
 def _source(ref: Reference) -> str:
