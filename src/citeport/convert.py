@@ -21,6 +21,7 @@ from typing import IO, Any, cast
 from .diagnostics import Diagnostic, DiagnosticLog, Location
 from .model import Reference
 from .options import WriteOptions
+from .records import write_records
 from .registry import FormatInfo, detect, find
 
 HEAD_BYTES = 8192
@@ -153,6 +154,8 @@ def convert(
             if progress is not None:
                 progress(result.read, counter.total)
 
+        if info.records is not None:  # what `write` calls, told where bytes may go
+            return write_records(info.records, counted(), out, result.log, options, raw)
         return write(counted(), out, to, result.log, options)
 
     def in_parallel(out: IO[str], raw: IO[bytes] | None) -> int:

@@ -10,7 +10,9 @@ A writer is described by a `RecordWriter`:
   (unique in the output, so it depends on the records before it) and its number are known.
   It is cheap and runs in input order. A writer without one (RIS) renders each record's final
   text: a worker then joins its records into the output's UTF-8 bytes itself
-  (`Assembler.add_block`), and the main process only writes them.
+  (`Assembler.add_block`), and the main process only writes them. An `encoded` writer's
+  `finish` gives UTF-8 bytes (CSL-JSON: orjson's own), never decoded when the output file
+  takes bytes.
 - `before`, `separator` and `after` frame the records (a JSON array, an HTML div).
 
 `write_records` is the serial writer; the parallel path calls `render` in workers and
@@ -45,13 +47,14 @@ class RecordWriter:
     """A writer as a per-record renderer plus the frame around the records."""
 
     render: Callable[[Reference, DiagnosticLog, WriteOptions], Any]
-    finish: Callable[[Any, str, int], str] | None = None  # None: the payload is the text
+    finish: Callable[[Any, str, int], str | bytes] | None = None  # None: the payload is the text
     before: str | Callable[[int], str] = ""
     separator: str = ""
     after: str | Callable[[int], str] = ""
     keyed: bool = False  # records need citation keys (they are made for every reference)
     hold: bool = False  # `before` needs the number of records: keep them until the end
     start: Callable[[DiagnosticLog, WriteOptions], None] | None = None  # once per output
+    encoded: bool = False  # `finish` gives the record's UTF-8 bytes (never with `hold`)
 
     def prepare(self, ref: Reference, log: DiagnosticLog, options: WriteOptions) -> Rendered:
         """Render one reference (the part that can run in a worker)."""
@@ -66,15 +69,17 @@ class Assembler:
 
     def __init__(self, spec: RecordWriter, out: IO[str], raw: IO[bytes] | None = None) -> None:
         """`raw`, if given, is the binary stream under `out` where UTF-8 bytes stand for text
-        (no other encoding, no line-end translation): blocks are written there."""
+        (no other encoding, no line-end translation): bytes are written there."""
+        assert not (spec.encoded and spec.hold)
         self.spec = spec
         self._out = out
         self._raw = raw
+        self._wrote_text = False  # to `out` since the last write to `raw`
         self._keys = CitationKeys()
         self._held: list[str] = []
         self.count = 0
         if not spec.hold and isinstance(spec.before, str):
-            out.write(spec.before)
+            self._write(spec.before)
 
     def add(self, rendered: Rendered) -> None:
         """Write one rendered reference."""
@@ -95,9 +100,9 @@ class Assembler:
         spec = self.spec
         finish = spec.finish or _as_is
         assign = self._keys.assign_parts if spec.keyed else None
-        separator = spec.separator
+        separator: str | bytes = spec.separator.encode() if spec.encoded else spec.separator
         hold = spec.hold
-        parts: list[str] = self._held if hold else []
+        parts: list[Any] = self._held if hold else []
         count = self.count
         for i, payload in enumerate(payloads):
             key = assign(citation_keys[i], base_keys[i]) if assign is not None else ""
@@ -109,7 +114,7 @@ class Assembler:
             parts.append(finish(payload, key, count))
         self.count = count
         if parts and not hold:
-            self._out.write("".join(parts))
+            self._write(separator[:0].join(parts))
 
     def add_block(self, block: bytes, count: int) -> None:
         """Write `count` records of a writer without `finish`, already joined by its separator
@@ -121,25 +126,34 @@ class Assembler:
         if spec.separator and self.count:
             block = spec.separator.encode() + block
         self.count += count
-        if self._raw is None:
-            self._out.write(block.decode())
-            return
-        self._out.flush()  # what `add_batch` wrote comes first
-        self._raw.write(block)
+        self._write(block)
+
+    def _write(self, data: str | bytes) -> None:
+        """Write text to `out`, UTF-8 bytes to `raw` (or decoded to `out` without one)."""
+        if isinstance(data, str):
+            self._out.write(data)
+            self._wrote_text = True
+        elif self._raw is None:
+            self._out.write(data.decode())
+        else:
+            if self._wrote_text:  # it comes first
+                self._out.flush()
+                self._wrote_text = False
+            self._raw.write(data)
 
     def close(self) -> int:
         """Write what is held and the frame's end; returns the number of records written."""
         spec = self.spec
         if spec.hold:
             before = spec.before(self.count) if callable(spec.before) else spec.before
-            self._out.write(before)
-            self._out.write(spec.separator.join(self._held))
+            self._write(before)
+            self._write(spec.separator.join(self._held))
         after = spec.after(self.count) if callable(spec.after) else spec.after
-        self._out.write(after)
+        self._write(after)
         return self.count
 
 
-def _as_is(payload: str, key: str, number: int) -> str:
+def _as_is(payload: Any, key: str, number: int) -> Any:
     return payload
 
 
@@ -153,11 +167,13 @@ def write_records(
     out: IO[str],
     log: DiagnosticLog,
     options: WriteOptions,
+    raw: IO[bytes] | None = None,
 ) -> int:
-    """Write references one by one in input order; returns the number written."""
+    """Write references one by one in input order; returns the number written. `raw` is
+    the binary stream under `out`, if it takes UTF-8 bytes (`Assembler`)."""
     if spec.start is not None:
         spec.start(log, options)
-    assembler = Assembler(spec, out)
+    assembler = Assembler(spec, out, raw)
     render_into(assembler, refs, log, options)
     return assembler.close()
 

@@ -209,15 +209,15 @@ def _item(parts: _Parts, key: str, likely: str | None = None) -> dict[str, Any]:
 #: Stands for the citation key in the text `_render` makes (`"\u0000key\u0000"` in JSON); the
 #: key is known only in `_dump`, in input order.
 KEY = "\x00key\x00"
-_KEY_JSON = orjson.dumps(KEY).decode()
+_KEY_JSON = orjson.dumps(KEY)
 #: Members `_item` puts around the variables: with one of them among the variables the text
 #: cannot be taken apart again, and the parts go to `_dump` as they are.
 _FRAME = frozenset(("id", "citation-key", "custom"))
 
-#: What `_render` hands `_dump`: the item's text with `KEY` for its key, the key that text was
-#: made for (its `custom.source-id` is there when the reader's id differs from it), and the
-#: reader's id; or the item's parts, when its text could not be re-keyed.
-_Payload = tuple[str, str, str] | _Parts
+#: What `_render` hands `_dump`: the item's text (UTF-8) with `KEY` for its key, the key that
+#: text was made for (its `custom.source-id` is there when the reader's id differs from it),
+#: and the reader's id; or the item's parts, when its text could not be re-keyed.
+_Payload = tuple[bytes, str, str] | _Parts
 
 
 def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> _Payload:
@@ -238,9 +238,9 @@ def _render(ref: Reference, log: DiagnosticLog, options: WriteOptions) -> _Paylo
     return parts
 
 
-def _dump(payload: _Payload, key: str, number: int) -> str:
+def _dump(payload: _Payload, key: str, number: int) -> bytes:
     text, likely, source_id = payload
-    if not isinstance(text, str):  # the parts, as `_render` found them
+    if not isinstance(text, bytes):  # the parts, as `_render` found them
         return _text(_item(payload, key))  # type: ignore[arg-type]
     if key != likely and source_id in (likely, key):
         # `custom.source-id` is there for one key and not the other: make the text again
@@ -250,13 +250,13 @@ def _dump(payload: _Payload, key: str, number: int) -> str:
         if source_id != likely:
             del custom["source-id"]
         return _text(_item((variables, custom, source_id), key))
-    return text.replace(_KEY_JSON, orjson.dumps(key).decode())
+    return text.replace(_KEY_JSON, orjson.dumps(key))
 
 
-def _text(item: dict[str, Any]) -> str:
-    """An item as it stands in the output array: indented by 2 under the array."""
-    text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode()
-    return "\n  " + text.replace("\n", "\n  ")
+def _text(item: dict[str, Any]) -> bytes:
+    """An item as it stands in the output array, in UTF-8: indented by 2 under the array."""
+    text = orjson.dumps(item, option=orjson.OPT_INDENT_2)
+    return b"\n  " + text.replace(b"\n", b"\n  ")
 
 
 RECORDS = RecordWriter(
@@ -266,6 +266,7 @@ RECORDS = RecordWriter(
     separator=",",
     after=lambda count: "\n]\n" if count else "]\n",
     keyed=True,
+    encoded=True,  # orjson's bytes, never decoded when the output takes bytes
 )
 
 
