@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
+
+from citeport.convert import convert
 
 from .test_examples import EXAMPLE, EXPECTED_IEEE, run_cli
 
@@ -40,6 +44,39 @@ def test_output_file_gets_a_new_files_permissions_or_keeps_the_old_ones(tmp_path
     assert target.stat().st_mode & 0o777 == 0o640  # replaced, with the mode it had
     assert target.read_text(encoding="utf-8").startswith("TY  - JOUR\n")
     assert [p.name for p in tmp_path.iterdir()] == ["refs.ris"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+def test_an_output_that_is_not_a_regular_file_is_written_not_replaced(tmp_path: Path) -> None:
+    """`-o /dev/null` or a named pipe: written as the run goes. Renaming a new file over it
+    would put a regular file in its place (as root, the system's /dev/null)."""
+    expected = convert([EXAMPLE], "ris").text
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    for jobs in (1, 2):
+        reading = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+        reading.start()  # a pipe is opened for writing once a reader has it open
+        result = convert([EXAMPLE], "ris", fifo, jobs=jobs)
+        reading.join(timeout=30)
+        assert result.written == 7 and not result.withheld
+    assert expected is not None and got == [expected.encode()] * 2
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and os.listdir(tmp_path) == ["pipe"]
+    if not stat.S_ISCHR(os.stat(os.devnull).st_mode):
+        pytest.skip(f"{os.devnull} is not a character device on this machine")
+    done = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-o", os.devnull, "-q")
+    assert done.returncode == 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_an_output_link_stays_a_link_to_the_replaced_file(tmp_path: Path) -> None:
+    real = tmp_path / "real.ris"
+    real.write_text("old\n")
+    link = tmp_path / "link.ris"
+    link.symlink_to(real.name)
+    convert([EXAMPLE], "ris", link)
+    assert link.is_symlink() and os.readlink(link) == "real.ris"
+    assert real.read_text(encoding="utf-8").startswith("TY  - JOUR\n")
+    assert sorted(os.listdir(tmp_path)) == ["link.ris", "real.ris"]
 
 
 def test_missing_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -203,3 +240,4 @@ def test_jobs_must_be_a_positive_number() -> None:
     done = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-j", "0")
     assert done.returncode == 2
     assert "expected a whole number of processes, not '0'" in done.stderr
+

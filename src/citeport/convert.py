@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import io
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -177,6 +178,10 @@ def convert(
         buffer = io.StringIO(newline="")
         result.written = run(buffer, None)
         result.text = buffer.getvalue()
+    elif isinstance(output, (str, os.PathLike)) and _special(os.fspath(output)):
+        # /dev/null, a named pipe, a terminal: written as the run goes (never replaced)
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            result.written = run(stream, _utf8_bytes_under(stream))
     elif isinstance(output, (str, os.PathLike)):
         try:
             with atomic_output(os.fspath(output)) as out:
@@ -190,6 +195,16 @@ def convert(
         stdout = output is sys.stdout and os.linesep == "\n"  # no line ends translated
         result.written = run(output, _utf8_bytes_under(output) if stdout else None)
     return result
+
+
+def _special(path: str) -> bool:
+    """Whether `path` is there and is not a regular file (nor a link to one): a device, a
+    named pipe, a socket. Renaming a new file over it would put a regular file in its place
+    (`-o /dev/null` run as root would replace the system's /dev/null)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+    except OSError:  # not there yet (or not reachable: the atomic write says why)
+        return False
 
 
 def _utf8_bytes_under(out: IO[str]) -> IO[bytes] | None:
@@ -319,9 +334,10 @@ def atomic_output(path: str) -> Iterator[IO[str]]:
 
     The text goes to a new file beside `path` (created exclusively, so never someone else's),
     renamed over `path` at the end. It gets the permissions a new file gets (the umask), or
-    those of the file it replaces, as writing over that file would keep them.
+    those of the file it replaces, as writing over that file would keep them. A symbolic link
+    stays one: the file it points to is the one replaced.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     out: IO[str] | None = None
     for attempt in range(1000):
         tmp = target.with_name(f".{target.name}.{os.getpid()}-{attempt}.tmp")
