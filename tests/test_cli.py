@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -241,3 +245,52 @@ def test_jobs_must_be_a_positive_number() -> None:
     assert done.returncode == 2
     assert "expected a whole number of processes, not '0'" in done.stderr
 
+
+def test_ctrl_c_stops_a_parallel_run_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C reaches the main process and its workers (one process group): the run stops
+    with exit 130 and one line, no traceback and no hang, and the output file is left as it
+    was. The input is a pipe that stays open, so the run is still going when it comes."""
+    out = tmp_path / "out.ris"
+    out.write_text("old\n")
+    command = [sys.executable, "-m", "citeport", "convert", "-", "--from", "aggregator"]
+    command += ["--to", "ris", "-j", "2", "-v", "-o", str(out)]
+    run = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # as a shell's foreground job: one started in the background (`pytest &`) would
+        # pass on Ctrl-C ignored, which Python then leaves ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert run.stdin is not None and run.stderr is not None
+    stdin, stderr = run.stdin, run.stderr
+    records = EXAMPLE.read_bytes() * 1000  # more chunks than the run keeps in flight
+    rest: list[bytes] = []
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError):  # the run stops before reading it all
+            stdin.write(records)
+
+    try:
+        # fed while this reads stderr, which the run writes as it reads on
+        threading.Thread(target=feed, daemon=True).start()
+        first = stderr.readline()  # a diagnostic: results are coming back from workers
+        os.killpg(run.pid, signal.SIGINT)
+        reading = threading.Thread(target=lambda: rest.append(stderr.read()), daemon=True)
+        reading.start()
+        run.wait(timeout=60)
+        reading.join(timeout=60)  # what it wrote last
+    finally:
+        if run.poll() is None:  # hung: fail, without leaving it behind
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    stderr.close()
+    with contextlib.suppress(BrokenPipeError):
+        stdin.close()
+    text = (first + b"".join(rest)).decode()
+    assert first and "Traceback" not in text
+    assert text.splitlines()[-1] == "citeport: interrupted"
+    assert run.returncode == 130
+    assert out.read_text() == "old\n" and os.listdir(tmp_path) == ["out.ris"]
