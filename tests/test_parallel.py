@@ -426,9 +426,11 @@ def test_bytes_and_text_reach_a_file_and_stdout_in_serial_order(
         assert list(run.log) == list(serial.log)
         stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=False)
         monkeypatch.setattr("sys.stdout", stdout)
+        stdout.write("printed before: ")  # still in the text stream's buffer
         convert(sources, to, stdout, jobs=jobs)
         stdout.flush()
-        assert stdout.buffer.getvalue() == serial.text.encode()  # type: ignore[attr-defined]
+        written = stdout.buffer.getvalue()  # type: ignore[attr-defined]
+        assert written == b"printed before: " + serial.text.encode()
     assert any(d.code == "BIB102" for d in run.log)  # a chunk was read again here
     assert len(raw_writes) > 20
 

@@ -74,7 +74,7 @@ class Assembler:
         self.spec = spec
         self._out = out
         self._raw = raw
-        self._wrote_text = False  # to `out` since the last write to `raw`
+        self._wrote_text = True  # to `out` since the last write to `raw` (or by the caller)
         self._keys = CitationKeys()
         self._held: list[str] = []
         self.count = 0
