@@ -84,7 +84,7 @@ class Done:
     `citation_keys[i]` and `base_keys[i]` are what its key is made from. For a writer without
     `finish` (RIS), the records come instead as `block`: their text joined by the separator in
     UTF-8 (`written` records), which the main process writes without decoding it (unpickling
-    and encoding a chunk's text there cost it more than all its other work). `diagnostics` are
+    and encoding the text there took a quarter of its CPU for RIS). `diagnostics` are
     the task's diagnostics in the order a serial run makes them (`_RecordingLog`).
     """
 
