@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from citeport import parallel
+from citeport.cli import main
 from citeport.convert import convert
 
 from .test_examples import EXAMPLE, EXPECTED_IEEE, run_cli
@@ -51,13 +53,16 @@ def test_output_file_gets_a_new_files_permissions_or_keeps_the_old_ones(tmp_path
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
-def test_an_output_that_is_not_a_regular_file_is_written_not_replaced(tmp_path: Path) -> None:
+def test_an_output_that_is_not_a_regular_file_is_written_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`-o /dev/null` or a named pipe: written as the run goes. Renaming a new file over it
     would put a regular file in its place (as root, the system's /dev/null)."""
     expected = convert([EXAMPLE], "ris").text
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     got: list[bytes] = []
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 2000)  # -j 2 starts workers for this input
     for jobs in (1, 2):
         reading = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
         reading.start()  # a pipe is opened for writing once a reader has it open
@@ -224,26 +229,38 @@ def test_progress_bar_on_request_and_silent_by_default_when_piped() -> None:
 def test_jobs_give_the_serial_output_and_diagnostics(fmt: str, tmp_path: Path) -> None:
     stray = tmp_path / "second.txt"
     stray.write_bytes(b'{"title": "Second file", "authors": "A. B. C"}\nnot json\n')
-    args = [
-        "convert",
-        "examples/spm-43-2.txt",
-        str(stray),
-        str(tmp_path / "missing.jsonl"),
-        "--to",
-        fmt,
-        "-v",
-    ]
-    serial = run_cli(*args, "-j", "1")
-    parallel = run_cli(*args, "-j", "2")
-    assert parallel.stdout == serial.stdout
-    assert parallel.stderr == serial.stderr
-    assert parallel.returncode == serial.returncode == 2
+    # standard input, of unknown size: -j 2 starts workers however small the inputs are
+    args = ["convert", "-", str(stray), str(tmp_path / "missing.jsonl"), "--to", fmt, "-v"]
+    serial = run_cli(*args, "-j", "1", stdin=EXAMPLE.read_bytes())
+    run = run_cli(*args, "-j", "2", stdin=EXAMPLE.read_bytes())
+    assert run.stdout == serial.stdout
+    assert run.stderr == serial.stderr
+    assert run.returncode == serial.returncode == 2
 
 
 def test_jobs_must_be_a_positive_number() -> None:
     done = run_cli("convert", "examples/spm-43-2.txt", "--to", "ris", "-j", "0")
     assert done.returncode == 2
     assert "expected a whole number of processes, not '0'" in done.stderr
+
+
+def test_a_killed_worker_stops_the_run_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker killed by the system (out of memory) or a user is not a citeport bug: one line
+    says so, the exit code is 1, and the output file is left as it was."""
+    out = tmp_path / "out.ris"
+    out.write_text("old\n")
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 2000)
+    # what a worker calls first for each chunk (fork: the workers get this module as it is)
+    monkeypatch.setattr(parallel, "_open", lambda task: os.kill(os.getpid(), signal.SIGKILL))
+    code = main(["convert", str(EXAMPLE), "--to", "ris", "-j", "2", "-q", "-o", str(out)])
+    assert capsys.readouterr().err == (
+        "citeport: error: a worker process was killed (out of memory?); "
+        f"nothing was written to {out}; run again with fewer --jobs\n"
+    )
+    assert code == 1
+    assert out.read_text() == "old\n" and os.listdir(tmp_path) == ["out.ris"]
 
 
 def test_ctrl_c_stops_a_parallel_run_in_one_line(tmp_path: Path) -> None:

@@ -298,6 +298,34 @@ def test_one_whole_file_is_converted_in_this_process(monkeypatch: pytest.MonkeyP
     assert (run.read, run.written) == (serial.read, serial.written)
 
 
+def test_inputs_of_one_chunk_are_converted_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bibliography of a few hundred entries is less work than starting a pool: inputs that
+    make at most one chunk in all are converted as a serial run converts them. Standard input,
+    of unknown size, and a larger total still start one."""
+    source = _input(tmp_path)  # 23 KB
+    started: list[int] = []
+    real_pool = parallel._pool
+
+    def counted_pool(*args: Any) -> Any:
+        started.append(1)
+        return real_pool(*args)
+
+    monkeypatch.setattr(parallel, "_pool", counted_pool)
+    serial = convert([source, source], "ris", jobs=1)
+    run = convert([source, source], "ris", jobs=2)
+    assert started == []
+    assert run.text == serial.text and list(run.log) == list(serial.log)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", source.stat().st_size * 2 - 1)
+    run = convert([source, source], "ris", jobs=2)
+    assert started == [1]
+    assert run.text == serial.text and list(run.log) == list(serial.log)
+    assert parallel.one_chunk([str(source), str(tmp_path / "missing.jsonl")])
+    assert not parallel.one_chunk([str(source), "-"])
+    assert not parallel.one_chunk([str(source), str(tmp_path)])  # a directory: not a file
+
+
 def test_whole_files_before_the_last_still_go_to_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,6 +339,9 @@ def test_whole_files_before_the_last_still_go_to_workers(
         return real_pool(*args)
 
     monkeypatch.setattr(parallel, "_pool", counted_pool)
+    # more than one chunk in all (so not converted here whole), and no file cut into chunks
+    largest = max(path.stat().st_size for path in sources)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", largest // 2 + 1)
     run = convert(sources, "bibtex", jobs=2)
     assert started == [1]
     assert run.text == serial.text

@@ -82,9 +82,10 @@ def test_the_example_ledger_line_by_line() -> None:
 
 
 def test_the_ledger_is_the_same_with_two_jobs() -> None:
-    args = ("convert", "examples/spm-43-2.txt", "--to", "bibtex", "--report", "json", "-o",
-            os.devnull)  # fmt: skip
-    serial, parallel = run_cli(*args, "-j", "1"), run_cli(*args, "-j", "2")
+    # standard input, of unknown size: -j 2 starts workers however small the input is
+    args = ("convert", "-", "--to", "bibtex", "--report", "json", "-o", os.devnull)
+    data = EXAMPLE.read_bytes()
+    serial, parallel = run_cli(*args, "-j", "1", stdin=data), run_cli(*args, "-j", "2", stdin=data)
     assert parallel.stderr == serial.stderr
     records = [json.loads(line).get("record") for line in serial.stderr.splitlines()]
     # one line per record: the reader's and the writer's diagnostics of a record are together

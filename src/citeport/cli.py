@@ -23,6 +23,7 @@ from . import __version__
 from .convert import Result, UsageError, convert
 from .diagnostics import Action, Diagnostic, DiagnosticLog, Ledger, Severity
 from .options import WriteOptions
+from .parallel import WorkerDied
 from .registry import FormatNames, formats
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -156,6 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"citeport: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
+    except WorkerDied:  # not a citeport bug: the system (out of memory) or a user killed it
+        output = getattr(args, "output", "-")
+        whole_file = output != "-" and (os.path.isfile(output) or not os.path.exists(output))
+        left = f"nothing was written to {output}" if whole_file else "the output is incomplete"
+        print(
+            f"citeport: error: a worker process was killed (out of memory?); {left}; "
+            "run again with fewer --jobs",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(
             f"citeport: internal error ({type(exc).__name__}: {exc}); "

@@ -131,7 +131,8 @@ def convert(
     stream, or None to get the text back in `Result.text`. `"-"` as an input reads stdin.
     `progress`, if given, is called now and then with (records read, input bytes read).
     `jobs` > 1 converts in that many worker processes (`citeport.parallel`), with the same
-    output and diagnostics as a serial run; the bytes then count each chunk as it is done, as
+    output and diagnostics as a serial run (inputs that make one chunk of work are converted in
+    this process: `parallel.one_chunk`); the bytes then count each chunk as it is done, as
     the chunk holds them (the white space between CSL-JSON items, a BOM, or BibTeX's quoted
     `@` in three bytes instead of one make the last figure differ from the file's size by a
     little).
@@ -168,12 +169,15 @@ def convert(
             if progress is not None:
                 progress(result.read, seen[0])
 
-        from . import parallel  # multiprocessing: imported only when -j asks for workers
-
         work = parallel.tasks(open_inputs(paths, from_format))
         return parallel.run(work, to, out, result.log, options, jobs, done, raw)
 
-    run = in_parallel if jobs > 1 and info.records is not None else serial
+    run = serial
+    if jobs > 1 and info.records is not None:
+        from . import parallel
+
+        if not parallel.one_chunk(paths):
+            run = in_parallel
     if output is None:
         buffer = io.StringIO(newline="")
         result.written = run(buffer, None)

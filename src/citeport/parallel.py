@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import os
 import signal
+import stat
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -41,11 +40,36 @@ from .options import WriteOptions
 from .records import Assembler, RecordWriter, render_into
 from .registry import FormatInfo, Joiner, find
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures are imported when a pool starts
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from .convert import Input
     from .model import Reference
 
 CHUNK_BYTES = 1 << 20  # about a thousand aggregator records
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended in the middle of the run (killed by a signal: by the system
+    when memory ran out, or by a user); the output is incomplete."""
+
+
+def one_chunk(paths: Sequence[str]) -> bool:
+    """Whether the inputs are files that together make at most one chunk: work for a single
+    worker, which would only add the start of a pool (about 30 ms, more than converting a
+    bibliography of a few hundred entries). The caller then converts them itself."""
+    total = 0
+    for path in paths:
+        if path == "-":
+            return False
+        try:
+            info = os.stat(path)
+        except OSError:  # not there: reported the same way by either run
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        total += info.st_size
+    return total <= CHUNK_BYTES
 
 
 @dataclass(slots=True)
@@ -437,8 +461,12 @@ def _pool(
     again and again (0.3-0.5 s of the main process's CPU per 100,000 aggregator records, and
     the thread reading the results halved in speed by sharing the GIL with it); and a Pool
     whose workers a Ctrl-C stopped can hang in `terminate`. A worker that dies raises
-    `BrokenProcessPool` instead of a hang.
+    `BrokenProcessPool` instead of a hang, and the run stops with `WorkerDied`.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     initargs = (to, options, log.counted_below)
@@ -447,6 +475,8 @@ def _pool(
     try:
         yield pool
         finished = True
+    except BrokenProcessPool as exc:  # a worker was killed, not a task that raised
+        raise WorkerDied(str(exc)) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=not finished)
 
