@@ -124,6 +124,32 @@ def test_unknown_format_is_a_usage_error() -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "to", "not_imported"),
+    [
+        # detection asks every reader, yet loads no reader or writer it does not use
+        ("in.json", b'[{"id": "a", "type": "book", "title": "T"}]', "ris",
+         ["bibtexparser", "citeproc", "multiprocessing", "pylatexenc"]),
+        ("in.bib", b"@book{a, title = {T}}\n", "csljson", ["citeproc", "multiprocessing"]),
+    ],
+)  # fmt: skip
+def test_a_detected_conversion_imports_only_the_formats_it_uses(
+    name: str, data: bytes, to: str, not_imported: list[str], tmp_path: Path
+) -> None:
+    """Start-up is most of the time of a small conversion: bibtexparser, pylatexenc and
+    citeproc-py are a third of it, and a pool (-j defaults to every core) more."""
+    source = tmp_path / name
+    source.write_bytes(data)
+    code = (
+        "import sys\nfrom citeport.cli import main\n"
+        f"status = main(['convert', {str(source)!r}, '--to', {to!r}, '-o', {os.devnull!r}])\n"
+        f"print(status, sorted(m for m in {not_imported!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout == "0 []\n"
+    assert done.stderr == "citeport: read 1, wrote 1, skipped 0\n"
+
+
 def test_undetectable_input_says_to_use_from(tmp_path: Path) -> None:
     odd = tmp_path / "odd.dat"
     odd.write_text("just some words\n", encoding="utf-8")

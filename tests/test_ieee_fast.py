@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from citeport import DiagnosticLog, WriteOptions, read, registry
 from citeport.formats import ieee
 from citeport.formats.ieee import fast, render
+from citeport.formats.ieee import writer as ieee_writer
 from citeport.model import Date, Name, Reference
 from citeport.richtext import Math, NoCase, Styled, Text
 
@@ -39,7 +40,7 @@ from .test_ieee_types import load_references
 EXAMPLES = int(os.environ.get("CITEPORT_FUZZ_EXAMPLES", "150"))
 TARGETS = (render.TEXT, render.HTML, render.LATEX, render.LATEX_UTF8, render.MARKDOWN)
 STYLE = render.load_style(str(render.resolve_style("ieee")))
-SETTINGS = render.settings_for(STYLE, ieee._abbreviations(WriteOptions())[0])
+SETTINGS = render.settings_for(STYLE, ieee_writer._abbreviations(WriteOptions())[0])
 WRITERS = (ieee.write_text, ieee.write_html, ieee.write_latex, ieee.write_markdown)
 #: Corpus: file name endings citeport reads, and the time the corpus check may take.
 READABLE = (".bib", ".ris", ".json", ".jsonl", ".nbib", ".txt", ".medline")
@@ -97,10 +98,10 @@ def test_fixture_writers_write_the_same(monkeypatch: pytest.MonkeyPatch) -> None
 def test_switch_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(fast.ENV, "0")
     assert not fast.enabled()
-    assert not ieee._context_for(WriteOptions()).fast
+    assert not ieee_writer._context_for(WriteOptions()).fast
     monkeypatch.setenv(fast.ENV, "1")
     assert fast.enabled()
-    assert ieee._context_for(WriteOptions()).fast
+    assert ieee_writer._context_for(WriteOptions()).fast
 
 
 def test_the_bundled_style_is_served() -> None:

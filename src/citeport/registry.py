@@ -6,13 +6,19 @@ itself on import and there is no global mutable state: `formats()` builds the ta
 
 Detection tries the file extension first, then each reader's cheap `sniff(head) -> score`
 (0-100) on the first bytes, so a `.txt` file is recognised by its content.
+
+A `FormatInfo` may name what its format runs with `deferred("module", "name")`: the module
+(and what it imports: bibtexparser, pylatexenc, citeproc-py) is imported only when a
+conversion uses the format. Listing and detecting formats need only names, extensions and
+`sniff`; every `FormatInfo` this module returns has its deferred fields loaded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import cache
+from importlib import import_module
 from typing import IO, Any, Protocol
 
 from .diagnostics import DiagnosticLog, Location
@@ -67,7 +73,8 @@ class Writer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class FormatInfo:
-    """What citeport knows about one format."""
+    """What citeport knows about one format. Any field but the name, description, extensions,
+    aliases and `sniff` may be `deferred` (`sniff` is called to detect every input)."""
 
     name: str
     description: str
@@ -92,14 +99,39 @@ class FormatInfo:
     joiner: type[Joiner] | None = None
 
 
+class _Deferred:
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __repr__(self) -> str:
+        return f"deferred({self.module!r}, {self.name!r})"
+
+
+def deferred(module: str, name: str) -> Any:
+    """`name` of `module` (absolute) as the value of a `FormatInfo` field, imported when the
+    format is used (`loaded`) rather than when it is listed or detected."""
+    return _Deferred(module, name)
+
+
+@cache
+def loaded(info: FormatInfo) -> FormatInfo:
+    """`info` with each `deferred` field replaced by what it names (imported now)."""
+    changes = {
+        f.name: getattr(import_module(value.module), value.name)
+        for f in fields(info)
+        if isinstance(value := getattr(info, f.name), _Deferred)
+    }
+    return replace(info, **changes) if changes else info
+
+
 #: The modules of the built-in formats, in the order `citeport formats` lists them. Each
 #: defines `FORMATS`, a tuple of the `FormatInfo` it provides.
 BUILTIN_MODULES = ("aggregator", "bibtex", "ris", "medline", "csljson", "crossref", "ieee")
 
 
 def _builtin() -> tuple[FormatInfo, ...]:
-    from importlib import import_module
-
     found: list[FormatInfo] = []
     for name in BUILTIN_MODULES:
         found.extend(import_module(f"citeport.formats.{name}").FORMATS)
@@ -107,8 +139,8 @@ def _builtin() -> tuple[FormatInfo, ...]:
 
 
 @cache
-def formats() -> tuple[FormatInfo, ...]:
-    """The built-in formats, then those of installed plug-ins."""
+def _table() -> tuple[FormatInfo, ...]:
+    """The built-in formats, then those of installed plug-ins, as their modules give them."""
     from importlib.metadata import entry_points  # costly: only for the whole table
 
     found = list(_builtin())
@@ -117,6 +149,12 @@ def formats() -> tuple[FormatInfo, ...]:
         if isinstance(info, FormatInfo):
             found.append(info)
     return tuple(found)
+
+
+def formats() -> tuple[FormatInfo, ...]:
+    """The built-in formats, then those of installed plug-ins (every format's modules are
+    imported: to list names, `readers()` and `writers()` are cheaper)."""
+    return tuple(loaded(info) for info in _table())
 
 
 def find(name: str) -> FormatInfo | None:
@@ -129,24 +167,22 @@ def find(name: str) -> FormatInfo | None:
     wanted = name.lower()
     stem = wanted.split("-")[0]
     if stem in BUILTIN_MODULES:
-        from importlib import import_module
-
         own: tuple[FormatInfo, ...] = import_module(f"citeport.formats.{stem}").FORMATS
         for info in own:
             if info.name == wanted or wanted in info.aliases:
-                return info
-    for info in formats():
+                return loaded(info)
+    for info in _table():
         if info.name == wanted or wanted in info.aliases:
-            return info
+            return loaded(info)
     return None
 
 
 def readers() -> list[str]:
-    return [f.name for f in formats() if f.reader]
+    return [f.name for f in _table() if f.reader]
 
 
 def writers() -> list[str]:
-    return [f.name for f in formats() if f.writer]
+    return [f.name for f in _table() if f.writer]
 
 
 class FormatNames:
@@ -175,7 +211,7 @@ def detect(path: str, head: bytes) -> FormatInfo | None:
     extension is one of its own. Content wins over a misleading extension."""
     lower = path.lower()
     best: tuple[int, FormatInfo | None] = (0, None)
-    for info in formats():
+    for info in _table():
         if info.reader is None:
             continue
         score = info.sniff(head) if info.sniff else 0
@@ -183,4 +219,4 @@ def detect(path: str, head: bytes) -> FormatInfo | None:
             score += 40
         if score > best[0]:
             best = (score, info)
-    return best[1] if best[0] >= 30 else None
+    return loaded(best[1]) if best[1] is not None and best[0] >= 30 else None

@@ -8,6 +8,6 @@ medline.py     MEDLINE/PubMed tagged records, .nbib (read)
 csljson.py     CSL-JSON (read, write)
 crossref.py    Crossref REST API works JSON (read)
 ieee/          IEEE references through citeproc-py (write `ieee`, `ieee-html`, `ieee-latex`,
-               `ieee-md`); render.py wraps citeproc-py, abbreviations.py and periodicals.py
-               abbreviate journal names
+               `ieee-md`); writer.py is the writers, render.py wraps citeproc-py,
+               abbreviations.py and periodicals.py abbreviate journal names
 """

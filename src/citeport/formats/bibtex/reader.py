@@ -71,6 +71,7 @@ from ...keys import DigestSet
 from ...markup import latex
 from ...model import Date, Name, Provenance, Reference
 from ...richtext import Inline, RichText, Text, concat, plain
+from .detect import ENTRY_START, looks_utf16, utf16_codec
 from .mapping import BIBTEX_TYPES, ENTRY_TYPES_IN, MONTHS, EntryType, inherited_name
 
 _MONTH_NAMES = {
@@ -90,7 +91,6 @@ _MONTH_MACROS = {abbr: name.split()[0].capitalize() for abbr, name in zip(MONTHS
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december"), strict=True)}  # fmt: skip
 
-_ENTRY_START = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(]")
 _STRONG_START = re.compile(r"@[A-Za-z]+[ \t]*\{[ \t]*[^\s,={}\"#%'()]+[ \t]*,")
 _PARENT_REF = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]?\s*([^}\"]+)", re.IGNORECASE)
 #: A `crossref`/`xdata` value that the end of the text read so far may cut short.
@@ -149,34 +149,6 @@ _LOGGER = logging.getLogger("bibtexparser.splitter")
 _READ_BLOCKS = (Entry, String, Preamble, ParsingFailedBlock, DuplicateFieldKeyBlock)
 
 
-def sniff(head: bytes) -> int:
-    """How sure we are (0-100) that `head` is BibTeX: an `@type{` at the start of a line."""
-    text = _decode_head(head)
-    if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
-        return 0  # JSON
-    for line in text.splitlines()[:200]:
-        if _ENTRY_START.match(line.lstrip()):
-            return 70
-    return 0
-
-
-def _decode_head(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        return head.decode("utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16(head),
-                           "replace")  # fmt: skip
-    return head.decode("utf-8", "replace")
-
-
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:200]
-    return len(sample) >= 4 and sample.count(0) >= len(sample) // 3
-
-
-def _utf16(data: bytes) -> str:
-    sample = data[:200]
-    return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
-
-
 def decode(data: bytes, source: str, log: DiagnosticLog) -> str:
     """The text of a BibTeX file: UTF-8 (BOM or not), UTF-16, else Windows-1252 (reported).
 
@@ -199,8 +171,8 @@ def _decode(data: bytes, source: str, log: DiagnosticLog) -> str:
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace")
-    elif _looks_utf16(data):
-        return data.decode(_utf16(data), "replace")
+    elif looks_utf16(data):
+        return data.decode(utf16_codec(data), "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -318,7 +290,7 @@ def _cut(blocks: Iterable[str], scan: _Scan) -> Iterator[tuple[int, str]]:
                 number > start
                 and stripped.startswith("@")
                 and (
-                    (depth <= 0 and _ENTRY_START.match(stripped))
+                    (depth <= 0 and ENTRY_START.match(stripped))
                     or (
                         _STRONG_START.match(line)
                         and (
@@ -386,7 +358,7 @@ def _stream_blocks(
     stream.seek(origin)
     if head.startswith(_UTF8_BOM):
         origin += len(_UTF8_BOM)
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(head):
         return None
     encoding = "utf-8"
     while True:
