@@ -59,7 +59,8 @@ from __future__ import annotations
 import calendar
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from array import array as int_array
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from hashlib import blake2b
 from typing import IO, Any
 
@@ -391,30 +392,35 @@ def read(
     pieces: list[tuple[int, int, bool]] | None = None,
     array: bool = False,
     first_index: int = 0,
-) -> Iterator[Reference]:
+    seen: DigestSet | None = None,
+) -> Generator[Reference, None, int_array[int] | None]:
     """Yield one `Reference` per CSL-JSON item of `stream`; report and skip the rest.
 
     With `pieces`, `stream` is a chunk cut by `split`: the pieces its splitter found in the
     whole input, as (first line, length, is junk), one after the other; `array` says they are
-    items of an array, the first of them item `first_index`. Ids repeated across chunks are
-    found by `Joiner` in the main process: a chunk reports every id as a candidate (`CSL112`).
+    items of an array, the first of them item `first_index`. A chunk finds the ids repeated
+    within it (`CSL112`), or within `seen` and it, and returns the digests of its ids, for
+    `Joiner` to find those an earlier chunk holds.
     """
     if pieces is not None:
         data = stream.read()
         offsets = _offsets(pieces)
+        ids: int_array[int] = int_array("Q")
         yield from _items(
             ((line, data[start:end], junk, None) for (line, _, junk), start, end in offsets),
             array,
             source,
             log,
             first_index,
-            None,
+            DigestSet() if seen is None else seen,
+            ids,
         )
-        return
+        return ids
     stream = decoded(stream, source, log, "CSL111")
     found = _split(stream)
     if found is not None:
         yield from _items(found[0], found[1], source, log, 0, DigestSet())
+    return None
 
 
 def _offsets(
@@ -497,18 +503,22 @@ def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any
 
 
 class Joiner(registry.Joiner):
-    """Keeps the ids of a split input's items: a chunk reports every id as a candidate
-    `CSL112`, and only a repeat is kept, as a serial read reports it."""
-
-    codes = frozenset({"CSL112"})
+    """Keeps the ids of a split input's items (64-bit digests). A chunk that holds an id an
+    earlier chunk holds is read again here with every id before it, so its repeats are
+    reported (`CSL112`) where a serial read reports them; a chunk of new ids (the rule) only
+    adds its digests."""
 
     def __init__(self) -> None:
         self.seen = DigestSet()
 
-    def message(self, code: str, message: str, where: Location) -> str | None:
-        if code != "CSL112":
-            return message
-        return None if self.seen.add(_digest(where.record or "")) else message
+    def clash(self, result: Any) -> dict[str, Any] | None:
+        seen = self.seen
+        return {"seen": seen} if any(digest in seen for digest in result) else None
+
+    def add(self, result: Any) -> None:
+        add = self.seen.add
+        for digest in result:
+            add(digest)  # a chunk read again added its ids already
 
 
 def _digest(rid: str) -> int:
@@ -533,11 +543,12 @@ def _items(
     source: str,
     log: DiagnosticLog,
     index: int,
-    seen: DigestSet | None,
+    seen: DigestSet,
+    ids: int_array[int] | None = None,
 ) -> Iterator[Reference]:
     """Parse each piece and map it; `array` says the pieces are the items of one array, the
-    first of them item `index`. `seen` holds 64-bit digests of the ids read so far (None for
-    a chunk: every id is reported, for `Joiner` to keep the repeats)."""
+    first of them item `index`. `seen` holds 64-bit digests of the ids read so far; `ids`,
+    if given, gets the digest of each id read."""
     for line, data, junk, parsed in pieces:
         where = Location(source, line)
         if junk:
@@ -571,7 +582,10 @@ def _items(
             )
             continue
         ref = from_csl(obj, pointer, where, log, index)
-        if seen is None or not seen.add(_digest(ref.id)):
+        digest = _digest(ref.id)
+        if ids is not None:
+            ids.append(digest)
+        if not seen.add(digest):
             log.report(
                 "CSL112",
                 f"{pointer or '/'}: id {ref.id!r} is used by an earlier item; both kept",
