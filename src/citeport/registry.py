@@ -115,15 +115,22 @@ def deferred(module: str, name: str) -> Any:
     return _Deferred(module, name)
 
 
-@cache
 def loaded(info: FormatInfo) -> FormatInfo:
-    """`info` with each `deferred` field replaced by what it names (imported now)."""
+    """`info` with each `deferred` field replaced by what it names (imported now); `info`
+    itself when nothing in it is deferred."""
+    if any(isinstance(getattr(info, f.name), _Deferred) for f in fields(info)):
+        return _load(info)
+    return info
+
+
+@cache
+def _load(info: FormatInfo) -> FormatInfo:  # the same object for each call: `find() is`
     changes = {
         f.name: getattr(import_module(value.module), value.name)
         for f in fields(info)
         if isinstance(value := getattr(info, f.name), _Deferred)
     }
-    return replace(info, **changes) if changes else info
+    return replace(info, **changes)
 
 
 #: The modules of the built-in formats, in the order `citeport formats` lists them. Each
