@@ -192,7 +192,7 @@ class _RisProfiles:
 
 
 def _list_formats(out: TextIO) -> int:
-    for info in formats():
+    for info in formats(load=False):
         roles = "/".join(r for r, f in (("read", info.reader), ("write", info.writer)) if f)
         out.write(f"{info.name:<12} {roles:<10} {info.description}\n")
     return EXIT_OK

@@ -158,10 +158,12 @@ def _table() -> tuple[FormatInfo, ...]:
     return tuple(found)
 
 
-def formats() -> tuple[FormatInfo, ...]:
-    """The built-in formats, then those of installed plug-ins (every format's modules are
-    imported: to list names, `readers()` and `writers()` are cheaper)."""
-    return tuple(loaded(info) for info in _table())
+def formats(load: bool = True) -> tuple[FormatInfo, ...]:
+    """The built-in formats, then those of installed plug-ins, each `loaded` (every format's
+    modules imported); with `load=False` as their modules give them, for a listing (a field
+    may then be `deferred`: only whether it is None tells)."""
+    table = _table()
+    return tuple(loaded(info) for info in table) if load else table
 
 
 def find(name: str) -> FormatInfo | None:
