@@ -298,13 +298,8 @@ def test_one_whole_file_is_converted_in_this_process(monkeypatch: pytest.MonkeyP
     assert (run.read, run.written) == (serial.read, serial.written)
 
 
-def test_inputs_of_one_chunk_are_converted_in_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A bibliography of a few hundred entries is less work than starting a pool: inputs that
-    make at most one chunk in all are converted as a serial run converts them. Standard input,
-    of unknown size, and a larger total still start one."""
-    source = _input(tmp_path)  # 23 KB
+def _count_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets a 1 for each pool the runs start from now on."""
     started: list[int] = []
     real_pool = parallel._pool
 
@@ -313,6 +308,17 @@ def test_inputs_of_one_chunk_are_converted_in_this_process(
         return real_pool(*args)
 
     monkeypatch.setattr(parallel, "_pool", counted_pool)
+    return started
+
+
+def test_inputs_of_one_chunk_are_converted_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bibliography of a few hundred entries is less work than starting a pool: inputs that
+    make at most one chunk in all are converted as a serial run converts them. Standard input,
+    of unknown size, and a larger total still start one."""
+    source = _input(tmp_path)  # 23 KB
+    started = _count_pools(monkeypatch)
     serial = convert([source, source], "ris", jobs=1)
     run = convert([source, source], "ris", jobs=2)
     assert started == []
@@ -331,14 +337,7 @@ def test_whole_files_before_the_last_still_go_to_workers(
 ) -> None:
     sources = [BIB_CASES / "features.bib", BIB_CASES / "latin1.bib", BIB_CASES / "bom.bib"]
     serial = convert(sources, "bibtex", jobs=1)
-    started: list[int] = []
-    real_pool = parallel._pool
-
-    def counted_pool(*args: Any) -> Any:
-        started.append(1)
-        return real_pool(*args)
-
-    monkeypatch.setattr(parallel, "_pool", counted_pool)
+    started = _count_pools(monkeypatch)
     # more than one chunk in all (so not converted here whole), and no file cut into chunks
     largest = max(path.stat().st_size for path in sources)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", largest // 2 + 1)
