@@ -6,7 +6,7 @@ Formats: `bibtex` (reads BibTeX and BibLaTeX; writes classic BibTeX for bibtex a
 and `biblatex` (writes BibLaTeX for biber: UTF-8, `date`, `journaltitle`, `location`).
 
 The reader and writers are imported when a conversion uses them, not when this package is
-(bibtexparser and pylatexenc take a fifth of citeport's start-up); so are the names below.
+(bibtexparser and pylatexenc take a tenth of a small conversion); so are the names below.
 """
 
 from __future__ import annotations
