@@ -117,6 +117,70 @@ def test_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
     assert source.read_bytes() == EXAMPLE.read_bytes()
 
 
+#: `python -m citeport` with files limited to 1,000 bytes: a write past that fails with EFBIG
+#: ("File too large"), as one on a full disk fails with ENOSPC.
+SMALL_FILES = (
+    "import resource, runpy, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000)); "
+    "runpy.run_module('citeport', run_name='__main__')"
+)
+
+
+def _with_small_files(
+    *args: str, stdout: int = subprocess.PIPE, unbuffered: bool = False
+) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", SMALL_FILES, *args, "-q"],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return done.returncode, done.stderr
+
+
+def test_a_full_disk_names_the_output_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.ris"
+    target.write_text("old\n")
+    code, stderr = _with_small_files("convert", str(EXAMPLE), "--to", "ris", "-o", str(target))
+    assert (code, stderr) == (
+        2,
+        f"citeport: error: {target}: File too large; it is left as it was\n",
+    )
+    assert target.read_text() == "old\n" and os.listdir(tmp_path) == ["out.ris"]
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_full_disk_on_standard_output_is_an_error(tmp_path: Path, unbuffered: bool) -> None:
+    """Unbuffered, Python's stdout drops what a write could not write, without an error."""
+    with open(tmp_path / "out.ris", "w") as out:
+        code, stderr = _with_small_files(
+            "convert", str(EXAMPLE), "--to", "ris", stdout=out.fileno(), unbuffered=unbuffered
+        )
+    assert (code, stderr) == (
+        2,
+        "citeport: error: standard output: File too large; what was written to it is incomplete\n",
+    )
+    assert (tmp_path / "out.ris").stat().st_size == 1000
+
+
+def test_a_full_disk_names_the_report_file(tmp_path: Path) -> None:
+    report = tmp_path / "report.jsonl"
+    code, stderr = _with_small_files(
+        "convert", str(EXAMPLE), "--to", "ris", "-o", str(tmp_path / "new.ris"),
+        "--report-file", str(report),
+    )  # fmt: skip
+    assert (code, stderr) == (
+        2,
+        f"citeport: error: {report}: File too large; what was written to it is incomplete\n",
+    )
+    assert report.stat().st_size == 1000 and not (tmp_path / "new.ris").exists()
+
+
 def test_unknown_format_is_a_usage_error() -> None:
     done = run_cli("convert", "examples/spm-43-2.txt", "--to", "docx")
     assert done.returncode == 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .convert import Result, UsageError, convert
+from .convert import OutputFailed, Result, UsageError, convert, full_disk
 from .diagnostics import Action, Diagnostic, DiagnosticLog, Ledger, Severity
 from .options import WriteOptions
 from .parallel import WorkerDied
@@ -143,16 +144,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (the console script exits with it)."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "formats":
-            return _list_formats(sys.stdout)
-        return _convert(args)
+        with _stdout_that_writes_all():
+            if args.command == "formats":
+                return _list_formats(sys.stdout)
+            return _convert(args)
     except KeyboardInterrupt:
         print("citeport: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `citeport ... | head`: the reader has what it wanted
+        _drop_standard_output()
         return EXIT_OK
     except UsageError as exc:
         print(f"citeport: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OutputFailed as exc:  # a full disk
+        left = "it is left as it was" if exc.kept else "what was written to it is incomplete"
+        print(f"citeport: error: {exc.filename}: {exc.strerror}; {left}", file=sys.stderr)
+        if exc.filename == "standard output":
+            _drop_standard_output()
         return EXIT_USAGE
     except OSError as exc:
         print(f"citeport: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
@@ -174,6 +183,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERRORS
+
+
+def _drop_standard_output() -> None:
+    """Send what standard output still holds to the null device, as Python's documentation
+    advises after a broken pipe: its flush at exit would fail again, with a traceback."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: no descriptor (a test's stdout)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+@contextlib.contextmanager
+def _stdout_that_writes_all() -> Iterator[None]:
+    """Standard output, buffered for the run when Python left it unbuffered (`python -u`,
+    PYTHONUNBUFFERED, which many container images set).
+
+    Unbuffered, `sys.stdout` writes to the file itself, and a write the system takes only in
+    part (a full disk, a file size limit) loses the rest without an error: the output would
+    be cut short and the exit code 0. A buffered stream writes all or raises.
+    """
+    unbuffered = sys.stdout
+    if not isinstance(getattr(unbuffered, "buffer", None), io.RawIOBase):
+        yield
+        return
+    # A stream of its own on a copy of the descriptor, so closing it leaves stdout open.
+    buffered = open(  # noqa: SIM115 - closed below
+        os.dup(unbuffered.fileno()), "w", encoding=unbuffered.encoding, errors=unbuffered.errors
+    )
+    sys.stdout = buffered
+    try:
+        yield
+    finally:
+        sys.stdout = unbuffered
+        try:
+            buffered.close()
+        except OSError as exc:
+            raise full_disk(exc, "standard output") from exc
 
 
 class _RisProfiles:
@@ -216,8 +262,8 @@ def _convert(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         ledger: Ledger | None = None
         if args.report_file:
-            report = stack.enter_context(open(args.report_file, "w", encoding="utf-8"))
-            ledger = Ledger(lambda line: report.write(line + "\n"))
+            report = stack.enter_context(_ReportFile(args.report_file))
+            ledger = Ledger(report.write)
         elif json_on_stderr:
             ledger = Ledger(emit)
 
@@ -260,6 +306,30 @@ def _convert(args: argparse.Namespace) -> int:
     if log.errors or (args.strict and log.warnings):
         return EXIT_ERRORS
     return EXIT_OK
+
+
+class _ReportFile:
+    """The `--report-file` stream, one line at a time. A full disk while writing it is said
+    to be the report's (`OutputFailed`), not the output's."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __exit__
+
+    def write(self, line: str) -> None:
+        try:
+            self.stream.write(line + "\n")
+        except OSError as exc:
+            raise full_disk(exc, self.path) from exc
+
+    def __enter__(self) -> _ReportFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.stream.close()
+        except OSError as exc:
+            raise full_disk(exc, self.path) from exc
 
 
 def _refuse_overwriting_input(path: str, inputs: Sequence[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import os
 import stat
@@ -31,6 +32,28 @@ PROGRESS_EVERY = 256  # records between two progress calls
 
 class _InputFailed(Exception):
     """Raised inside `atomic_output` to discard the output when an input failed."""
+
+
+#: errno values only a write raises: a full disk or quota, a file grown past its size limit.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class OutputFailed(OSError):
+    """An output could not be written (a full disk). `filename` names it ("standard output"
+    for `sys.stdout`); `kept` says it is a file left as it was (written atomically), else what
+    was written so far stays there."""
+
+    def __init__(self, error: OSError, name: str, kept: bool) -> None:
+        super().__init__(error.errno, error.strerror, name)
+        self.kept = kept
+
+
+def full_disk(error: OSError, name: str, kept: bool = False) -> OSError:
+    """`error` as an `OutputFailed` naming `name` when it is a full disk that no other output
+    has claimed (a write error names no file), else `error` itself."""
+    if error.errno in _FULL and error.filename is None and not isinstance(error, OutputFailed):
+        return OutputFailed(error, name, kept)
+    return error
 
 
 class UsageError(ValueError):
@@ -182,23 +205,40 @@ def convert(
         buffer = io.StringIO(newline="")
         result.written = run(buffer, None)
         result.text = buffer.getvalue()
-    elif isinstance(output, (str, os.PathLike)) and _special(os.fspath(output)):
-        # /dev/null, a named pipe, a terminal: written as the run goes (never replaced)
-        with open(output, "w", encoding="utf-8", newline="") as stream:
-            result.written = run(stream, _utf8_bytes_under(stream))
-    elif isinstance(output, (str, os.PathLike)):
-        try:
-            with atomic_output(os.fspath(output)) as out:
-                result.written = run(out, _utf8_bytes_under(out))
-                if result.log.by_code.get("IO001") or result.log.by_code.get("IO002"):
-                    raise _InputFailed
-        except _InputFailed:  # an input could not be read: the output file is left as it was
-            result.withheld = os.fspath(output)
-            result.written = 0
-    else:
-        stdout = output is sys.stdout and os.linesep == "\n"  # no line ends translated
-        result.written = run(output, _utf8_bytes_under(output) if stdout else None)
+        return result
+    path = os.fspath(output) if isinstance(output, (str, os.PathLike)) else None
+    atomic = path is not None and not _special(path)
+    try:
+        if path is not None and not atomic:
+            # /dev/null, a named pipe, a terminal: written as the run goes (never replaced)
+            with open(path, "w", encoding="utf-8", newline="") as special:
+                result.written = run(special, _utf8_bytes_under(special))
+        elif path is not None:
+            try:
+                with atomic_output(path) as out:
+                    result.written = run(out, _utf8_bytes_under(out))
+                    if result.log.by_code.get("IO001") or result.log.by_code.get("IO002"):
+                        raise _InputFailed
+            except _InputFailed:  # an input could not be read: the file is left as it was
+                result.withheld = path
+                result.written = 0
+        else:
+            stream = cast("IO[str]", output)
+            stdout = stream is sys.stdout and os.linesep == "\n"  # no line ends translated
+            result.written = run(stream, _utf8_bytes_under(stream) if stdout else None)
+            stream.flush()  # a full disk is found here, while it can be named
+    except OSError as exc:  # a full disk: say which output
+        name = path or ("standard output" if output is sys.stdout else _stream_name(output))
+        named = full_disk(exc, name, atomic)
+        if named is exc:
+            raise
+        raise named from exc
     return result
+
+
+def _stream_name(stream: object) -> str:
+    name = getattr(stream, "name", None)
+    return name if isinstance(name, str) else "the output stream"
 
 
 def _special(path: str) -> bool:
