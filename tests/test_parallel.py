@@ -352,6 +352,35 @@ def test_whole_files_before_the_last_still_go_to_workers(
     )
 
 
+def test_small_files_go_to_a_worker_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory of small shards: the files go to a worker in batches of half a chunk (a
+    task each made -j 2 slower than -j 1 on 2,000 shards of five records), with the serial
+    run's output and diagnostics; an input that cannot be read keeps its place between them."""
+    shards = []
+    for number in range(6):
+        shard = tmp_path / f"shard{number}.jsonl"
+        shard.write_bytes(EXAMPLE.read_bytes())
+        shards.append(shard)
+    paths = [*shards[:2], tmp_path / "missing.jsonl", *shards[2:]]
+    serial = convert(paths, "bibtex", jobs=1)
+    batches: list[int] = []
+    real_submit = parallel._submit
+
+    def counted_submit(pool: Any, batch: list[parallel.Task]) -> Any:
+        batches.append(len(batch))
+        return real_submit(pool, batch)
+
+    monkeypatch.setattr(parallel, "_submit", counted_submit)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4 * EXAMPLE.stat().st_size)  # two files a batch
+    run = convert(paths, "bibtex", jobs=2)
+    assert batches == [2, 2, 2]
+    assert run.text == serial.text and serial.written == 6 * 7
+    assert list(run.log) == list(serial.log) and serial.log.by_code["IO001"] == 1
+    assert (run.read, run.written, run.log.skipped) == (serial.read, serial.written, 6)
+
+
 def test_csljson_utf16_input_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "wide.json"
     path.write_bytes(_csl_array(True).decode("utf-8-sig").encode("utf-16"))

@@ -17,8 +17,10 @@ whole references: pickling a slotted dataclass goes through Python code for ever
 with several diagnostics a record (RIS reports each aggregator field it has no tag for) that
 cost the main process more than the conversion itself.
 
-At most `2 x jobs` tasks are in flight, so memory stays flat however large the input (a whole
-file given to a worker is one task: its rendered records are held until the file is done).
+Small tasks (the files of a directory of small shards) go to a worker together, in batches of
+half a chunk or more; a chunk goes alone. At most `2 x jobs` batches are in flight, so memory
+stays flat however large the input (a whole file given to a worker is one task: its rendered
+records are held until the file is done).
 """
 
 from __future__ import annotations
@@ -397,21 +399,37 @@ def run(
         spec.start(log, options)
     assembler = Assembler(spec, out, raw)
     joining = _Joining(log)
-    pending: deque[tuple[Task, Future[Done] | None]] = deque()
+    pending: deque[tuple[list[Task], Future[list[Done]] | None]] = deque()
+    # Small tasks (the files of a directory of shards) go to a worker together, up to half a
+    # chunk: a chunk, cut at the last line end of CHUNK_BYTES, goes alone, and at once.
+    batch: list[Task] = []
+    held = 0
     with contextlib.ExitStack() as stack:
         pool: ProcessPoolExecutor | None = None
         task = next(work, None)
         while task is not None:
             following = next(work, None)  # read ahead: is this the last task?
-            if following is None and task.chunk is None and task.failure is None:
+            here = following is None and task.chunk is None and task.failure is None
+            if batch and (here or task.failure is not None):
+                assert pool is not None
+                pending.append((batch, _submit(pool, batch)))
+                batch, held = [], 0
+            if here:
                 while pending:
                     _collect(pending.popleft(), assembler, log, options, on_done, joining)
                 joining.of(task)
                 _convert_here(task, options, assembler, log, on_done)
                 break
-            if pool is None and task.failure is None:
-                pool = stack.enter_context(_pool(to, options, log, jobs))
-            pending.append((task, None if pool is None or task.failure else _submit(pool, task)))
+            if task.failure is not None:
+                pending.append(([task], None))
+            else:
+                if pool is None:
+                    pool = stack.enter_context(_pool(to, options, log, jobs))
+                batch.append(task)
+                held += _size(task)
+                if held >= CHUNK_BYTES // 2 or following is None:  # a chunk goes alone
+                    pending.append((batch, _submit(pool, batch)))
+                    batch, held = [], 0
             while len(pending) > 2 * jobs:
                 _collect(pending.popleft(), assembler, log, options, on_done, joining)
             task = following
@@ -419,6 +437,16 @@ def run(
             _collect(pending.popleft(), assembler, log, options, on_done, joining)
     joining.close()
     return assembler.close()
+
+
+def _size(task: Task) -> int:
+    """The bytes of `task` (a whole file of unknown size counts as a chunk: sent alone)."""
+    if task.data is not None:
+        return len(task.data)
+    try:
+        return os.stat(cast("str", task.path)).st_size
+    except OSError:
+        return CHUNK_BYTES
 
 
 class _Joining:
@@ -507,25 +535,44 @@ def _open(task: Task) -> tuple[IO[bytes], int]:
     return stream, os.fstat(stream.fileno()).st_size
 
 
-def _submit(pool: ProcessPoolExecutor, task: Task) -> Future[Done]:
-    return pool.submit(_work, task)
+def _submit(pool: ProcessPoolExecutor, batch: list[Task]) -> Future[list[Done]]:
+    return pool.submit(_work_all, batch)
+
+
+def _work_all(batch: list[Task]) -> list[Done]:
+    return [_work(task) for task in batch]
 
 
 def _collect(
-    item: tuple[Task, Future[Done] | None],
+    item: tuple[list[Task], Future[list[Done]] | None],
     assembler: Assembler,
     log: DiagnosticLog,
     options: WriteOptions,
     on_done: Callable[[int, int], None],
     joining: _Joining,
 ) -> None:
-    task, handle = item
-    joiner = joining.of(task)  # tasks are collected in order: earlier chunks are settled
-    if handle is None:
-        assert task.failure is not None
-        log.add(task.failure)
+    batch, handle = item
+    if handle is None:  # a problem found while cutting the tasks
+        for task in batch:
+            joining.of(task)
+            assert task.failure is not None
+            log.add(task.failure)
         return
-    done = handle.result()
+    for task, done in zip(batch, handle.result(), strict=True):
+        _take(task, done, assembler, log, options, on_done, joining)
+
+
+def _take(
+    task: Task,
+    done: Done,
+    assembler: Assembler,
+    log: DiagnosticLog,
+    options: WriteOptions,
+    on_done: Callable[[int, int], None],
+    joining: _Joining,
+) -> None:
+    """Replay and assemble what a worker made of `task`."""
+    joiner = joining.of(task)  # tasks are collected in order: earlier chunks are settled
     if joiner is None:
         _replay(done.diagnostics, log)
     else:
