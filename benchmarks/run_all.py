@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The whole of ``docs/benchmarks.md`` in one command (run it on a quiet machine).
 
-    .venv/bin/python benchmarks/run_all.py            # ~1 h 45 min on the 2-core machine
+    .venv/bin/python benchmarks/run_all.py            # ~2 h on the 2-core machine
     .venv/bin/python benchmarks/run_all.py --quick    # small sizes, a few minutes: checks it works
 
 In order, each step writing its own section of the report:
@@ -16,7 +16,7 @@ In order, each step writing its own section of the report:
    aggregator -> BibTeX, and for each peer pair, on the 10,000-record inputs.
 4. ``bench_memory.py``: peak memory of every reader -> writer pair at 10,000 records and at
    1,000,000 (200,000 for the IEEE writer and the BibTeX reader, whose runs at 1,000,000 would
-   take 20+ minutes each).
+   take 20+ minutes each), at ``-j 1`` and again at ``-j 2`` (the whole process tree).
 5. ``benchmarks/findings.md`` (hand-written analysis) is appended as it is.
 
 Inputs are made by ``gen_inputs.py`` in ``--workdir`` and reused by later steps and later runs.
@@ -123,10 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     ])  # fmt: skip
     section = profiles(py, args.workdir, int(peers), min(int(peers), 2000))
     bench_memory.put_section(args.output, PROFILE_HEADING, section)
-    step([
-        py, "benchmarks/bench_memory.py", "--small", memory[0], "--large", memory[1],
-        "--slow-large", memory[2], "--workdir", wd, "--output", out,
-    ])  # fmt: skip
+    for jobs in ("1", "2"):  # -j 2: the default on two cores, workers included
+        step([
+            py, "benchmarks/bench_memory.py", "--small", memory[0], "--large", memory[1],
+            "--slow-large", memory[2], "--jobs", jobs, "--workdir", wd, "--output", out,
+        ])  # fmt: skip
     findings = (BENCH_DIR / "findings.md").read_text(encoding="utf-8")
     bench_memory.put_section(args.output, FINDINGS_HEADING, findings)
     print(f"wrote {out} in {time.time() - started:.0f} s", file=sys.stderr)
