@@ -383,7 +383,14 @@ def test_ctrl_c_stops_a_parallel_run_in_one_line(tmp_path: Path) -> None:
     try:
         # fed while this reads stderr, which the run writes as it reads on
         threading.Thread(target=feed, daemon=True).start()
-        first = stderr.readline()  # a diagnostic: results are coming back from workers
+        # a diagnostic: results are coming back from workers (a run that sends none fails
+        # the test after a minute rather than hanging it)
+        lines: list[bytes] = []
+        waiting = threading.Thread(target=lambda: lines.append(stderr.readline()), daemon=True)
+        waiting.start()
+        waiting.join(timeout=60)
+        assert lines, "no diagnostic within a minute: the run sends no results back"
+        first = lines[0]
         os.killpg(run.pid, signal.SIGINT)
         reading = threading.Thread(target=lambda: rest.append(stderr.read()), daemon=True)
         reading.start()
