@@ -87,7 +87,7 @@ def _ieeetran() -> None:
     if shutil.which("bibtex") is None or shutil.which("kpsewhich") is None:
         pytest.skip("bibtex is not installed (Debian: texlive-publishers)")
     found = subprocess.run(
-        ["kpsewhich", "IEEEtran.bst"], capture_output=True, text=True, check=False
+        ["kpsewhich", "IEEEtran.bst"], capture_output=True, text=True, check=False, timeout=300
     )
     if not found.stdout.strip():
         pytest.skip("IEEEtran.bst is not installed (Debian: texlive-publishers)")
@@ -100,7 +100,12 @@ def _run_bibtex(folder: Path, bib: str) -> tuple[dict[str, str], list[str]]:
         "\\citation{*}\n\\bibstyle{IEEEtran}\n\\bibdata{refs}\n", encoding="utf-8"
     )
     done = subprocess.run(
-        ["bibtex", "-terse", "refs"], cwd=folder, capture_output=True, text=True, check=False
+        ["bibtex", "-terse", "refs"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     log = (folder / "refs.blg").read_text(encoding="utf-8")
     problems = [  # warnings, and errors ("I was expecting a `,'---line 3 of file refs.bib")
@@ -180,6 +185,7 @@ def _run_biber(folder: Path, bib: str) -> tuple[str, list[str]]:
         capture_output=True,
         text=True,
         check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     problems = [line for line in done.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]

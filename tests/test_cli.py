@@ -139,6 +139,7 @@ def _with_small_files(
         text=True,
         env=env,
         check=False,
+        timeout=300,
     )
     return done.returncode, done.stderr
 
@@ -209,7 +210,7 @@ def test_a_detected_conversion_imports_only_the_formats_it_uses(
         f"status = main(['convert', {str(source)!r}, '--to', {to!r}, '-o', {os.devnull!r}])\n"
         f"print(status, sorted(m for m in {not_imported!r} if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.stdout == "0 []\n"
     assert done.stderr == "citeport: read 1, wrote 1, skipped 0\n"
 

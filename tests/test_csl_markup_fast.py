@@ -265,7 +265,12 @@ def test_environment_switch_turns_the_fast_reader_off() -> None:
     for setting, expected in (("1", "False"), ("0", "True"), ("", "True")):
         env = {**os.environ, "CITEPORT_CSL_SLOW": setting}
         result = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
         )
         assert result.stdout.strip() == expected
 
@@ -284,6 +289,7 @@ def test_slow_switch_gives_the_same_file(tmp_path: Path) -> None:
             env=env,
             capture_output=True,
             check=True,
+            timeout=300,
         )
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]

@@ -243,6 +243,7 @@ def test_pandoc_reads_our_csl_json_back_to_the_same_fields(tmp_path: Any) -> Non
         text=True,
         encoding="utf-8",
         check=True,
+        timeout=300,
     )
     theirs = {item["id"]: item for item in json.loads(done.stdout)}
     for item in ours:

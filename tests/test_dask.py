@@ -132,6 +132,7 @@ def serial(cwd: Path, shard: str, to: str) -> tuple[bytes, list[str]]:
         text=True,
         encoding="utf-8",
         check=False,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     return (cwd / output).read_bytes(), run.stderr.splitlines()

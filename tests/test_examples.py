@@ -55,6 +55,7 @@ def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProce
         encoding="utf-8",
         input=stdin.decode() if stdin is not None else None,
         check=False,
+        timeout=300,
     )
 
 

@@ -310,7 +310,7 @@ def _convert_in_a_fresh_python(source: Path, out: Path, flags: list[str], probe:
         f"'--to', 'ieee', '-o', {str(out)!r}, *{flags!r}])\n"
         f"print(status, {probe})"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout.split("\n")[0]
 

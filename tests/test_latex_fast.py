@@ -166,6 +166,11 @@ def test_environment_switch_turns_the_fast_reader_off() -> None:
     for setting, expected in (("1", "False"), ("0", "True"), ("", "True")):
         env = {**os.environ, "CITEPORT_LATEX_SLOW": setting}
         result = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
         )
         assert result.stdout.strip() == expected

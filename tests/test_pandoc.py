@@ -39,6 +39,7 @@ def pandoc_csl(path: Path, fmt: str) -> dict[str, dict[str, Any]]:
         text=True,
         encoding="utf-8",
         check=True,
+        timeout=300,
     )
     assert done.stderr == ""
     return {item["id"]: item for item in json.loads(done.stdout)}

@@ -498,6 +498,7 @@ def pandoc_read(data: str, tmp_path: Path) -> list[dict[str, Any]]:
         text=True,
         encoding="utf-8",
         check=True,
+        timeout=300,
     )
     assert done.stderr == ""
     return json.loads(done.stdout)  # type: ignore[no-any-return]
