@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from citeport import parallel
-from citeport.convert import Result, convert
+from citeport.convert import Result, convert, open_inputs
 from citeport.diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
-from citeport.formats import csljson, ris
+from citeport.formats import csljson, medline, ris
 from citeport.formats.bibtex import reader as bibtex_reader
 from citeport.records import Assembler, RecordWriter
 
@@ -169,6 +169,54 @@ def test_ris_splits_after_er_lines_only() -> None:
     ]
     utf16 = "TY  - JOUR\nER  - \nTY  - JOUR\nER  - \n".encode("utf-16")
     assert ris.split(io.BufferedReader(io.BytesIO(utf16)), 1) is None  # read whole
+
+
+#: MEDLINE records with what a chunk edge could break: stray text, CRLF, a record without
+#: PMID (its id is its line), a line that is not UTF-8, wrapped values, two records without a
+#: blank line between them, a blank line of spaces, a continuation line after a blank line.
+MEDLINE_RECORDS = [
+    b"Search results\n\n",
+    b"PMID- 101\r\nTI  - A first title wrapped\r\n      over two lines\r\nDP  - 2016 Apr 19\r\n\r\n",
+    b"TI  - No PMID at all\nFAU - Smith, Jane\nDP  - 2011 Spring\n   \n",
+    b"PMID- 102\nTI  - Caf\xe9 au lait\nPMID- 103\nTI  - Right after it\n\n",
+    b"      a continuation with no record\n\n",
+    b"PMID- 104\nTI  - Pages\nPG  - 1166-74\nLID - 10.1000/x [doi]\n\n",
+]
+
+
+def test_medline_chunks_give_the_serial_bytes_and_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "many.nbib"
+    path.write_bytes(b"\xef\xbb\xbf" + b"".join(MEDLINE_RECORDS * 3) + b"PMID- 105\nTI  - Last")
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 200)
+    tasks = list(parallel.tasks(open_inputs([str(path)], None)))
+    assert len(tasks) == 5 and all(task.chunk for task in tasks)  # cut, not read whole
+    for to in ("csljson", "ris"):
+        _, log, read, written = _same_as_serial(path, to, monkeypatch, (1, 60, 200, 2000))
+        assert (read, written) == (16, 16)
+    # what depends on where a chunk starts: line numbers, and ids made of them
+    assert [(d.code, d.location.line) for d in log if d.code in ("MED001", "MED002")] == [
+        ("MED001", 1), ("MED002", 13), ("MED001", 17),
+        ("MED001", 24), ("MED002", 36), ("MED001", 40),
+        ("MED001", 47), ("MED002", 59), ("MED001", 63),
+    ]  # fmt: skip
+    assert [d.location.record for d in log if d.code == "MED004"] == [
+        "line-8", "line-31", "line-54"
+    ]  # fmt: skip
+
+
+def test_medline_splits_after_blank_lines_only() -> None:
+    data = b"PMID- 1\nTI  - x\n \t\r\nPMID- 2\n\xc2\xa0\nPMID- 3\n\nPMID- 4\n"
+    split = medline.split(io.BufferedReader(io.BytesIO(data)), 1)
+    assert split is not None
+    assert list(split) == [
+        (b"PMID- 1\nTI  - x\n \t\r\n", {"first_line": 1}),
+        (b"PMID- 2\n\xc2\xa0\nPMID- 3\n\n", {"first_line": 4}),  # no-break space: not cut
+        (b"PMID- 4\n", {"first_line": 8}),
+    ]
+    wide = "PMID- 1\n\nPMID- 2\n".encode("utf-16")
+    assert medline.split(io.BufferedReader(io.BytesIO(wide)), 1) is None  # read whole
 
 
 def test_ris_utf16_input_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

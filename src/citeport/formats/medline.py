@@ -4,7 +4,8 @@ Each line is a tag of up to four letters, padded to four columns, `- `, then the
 (`PMID- 27169098`, `AU  - Shruthi BS`); a line starting with spaces continues the value before
 it (PubMed wraps at 88 columns with 6 spaces). Records are separated by blank lines and start
 with `PMID-`. The reader is a generator: one record in memory at a time. A UTF-16 input is
-decoded (`MED006`); a line that is not UTF-8 is read as Windows-1252 (`MED002`).
+decoded (`MED006`); a line that is not UTF-8 is read as Windows-1252 (`MED002`). For `-j`,
+`split` cuts an input at blank lines, where the reader starts afresh.
 
 | MEDLINE                     | model                                                        |
 |-----------------------------|--------------------------------------------------------------|
@@ -27,15 +28,16 @@ decoded (`MED006`); a line that is not UTF-8 is read as Windows-1252 (`MED002`).
 from __future__ import annotations
 
 import calendar
+import io
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..registry import FormatInfo
 from ..richtext import text
-from .encoding import decoded, head_text
+from .encoding import decoded, head_text, utf16
 from .ris import MONTHS, SEASONS, ris_name
 
 NAME = "medline"
@@ -80,13 +82,19 @@ def sniff(head: bytes) -> int:
     return 80 if any(_LONG_TAG.match(line) for line in lines) else 0
 
 
-def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
-    """Yield one `Reference` per MEDLINE record of `stream`; report what is odd or left out."""
+def read(
+    stream: IO[bytes], source: str, log: DiagnosticLog, first_line: int | None = None
+) -> Iterator[Reference]:
+    """Yield one `Reference` per MEDLINE record of `stream`; report what is odd or left out.
+
+    With `first_line`, `stream` is a chunk of a file (`split`) starting at that line, in
+    UTF-8 (`split` leaves a UTF-16 file whole)."""
     fields: list[tuple[str, list[str]]] = []
     start = end = 0
     has_pmid = False
-    stream = decoded(stream, source, log, "MED006")
-    for number, raw in enumerate(stream, start=1):
+    if first_line is None:
+        stream = decoded(stream, source, log, "MED006")
+    for number, raw in enumerate(stream, start=first_line or 1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -122,6 +130,39 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         end = number
     if fields:
         yield from _finish(fields, source, start, end, log)
+
+
+#: A line `read` takes for blank, where it has finished any record: nothing carries over.
+_BLANK_LINE = re.compile(rb"[ \t]*\r?\n")
+
+
+def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
+    """Cut a MEDLINE input into chunks of about `size` bytes that `read` reads as it reads them
+    in the whole input: (bytes, `read`'s keyword arguments) pairs, in order; None (nothing
+    read) for a UTF-16 input, which is read whole.
+
+    A chunk ends after a blank line, where `read` has finished any record and starts afresh
+    (PubMed puts one between records). An input without one is one chunk.
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
+    if utf16(buffered.peek(64)[:64]) is not None:
+        return None
+    return _chunks(buffered, size)
+
+
+def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    first_line = 1
+    while True:
+        lines = stream.readlines(size)
+        if not lines:
+            return
+        while not _BLANK_LINE.fullmatch(lines[-1]):
+            line = stream.readline()
+            if not line:
+                break
+            lines.append(line)
+        yield b"".join(lines), {"first_line": first_line}
+        first_line += len(lines)
 
 
 def _finish(
@@ -337,5 +378,6 @@ FORMATS = (
         sniff=sniff,
         extensions=(".nbib", ".medline"),
         aliases=("nbib", "pubmed"),
+        split=split,
     ),
 )
