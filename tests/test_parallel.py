@@ -12,12 +12,13 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from citeport import parallel
 from citeport.convert import Result, convert, open_inputs
 from citeport.diagnostics import CODES, Diagnostic, DiagnosticLog, Location, Severity
-from citeport.formats import csljson, medline, ris
+from citeport.formats import crossref, csljson, medline, ris
 from citeport.formats.bibtex import reader as bibtex_reader
 from citeport.records import Assembler, RecordWriter
 
@@ -217,6 +218,62 @@ def test_medline_splits_after_blank_lines_only() -> None:
     ]
     wide = "PMID- 1\n\nPMID- 2\n".encode("utf-16")
     assert medline.split(io.BufferedReader(io.BytesIO(wide)), 1) is None  # read whole
+
+
+def _crossref_lines() -> bytes:
+    """Crossref JSON lines: works, a response with a work, a list response, and lines that
+    are not works (not JSON, an array, an object without a work's fields), blank lines."""
+    work = orjson.loads((ROOT / "tests" / "cases" / "crossref" / "mathml.json").read_bytes())
+    one = orjson.dumps(work["message"])
+    rows = [
+        one,
+        orjson.dumps(work),
+        b"",
+        orjson.dumps({"message": {"items": [work["message"], {"title": ["Second"]}]}}),
+        b"{not json",
+        b"[1, 2]",
+        b'{"note": "no work here"}',
+        b"   ",
+        orjson.dumps({"DOI": "10.1000/xyz", "type": "book", "title": ["A <i>book</i>"]}),
+    ]
+    return b"\n".join(rows * 3) + b"\n"
+
+
+def test_crossref_json_lines_chunks_give_the_serial_bytes_and_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "works.json"
+    path.write_bytes(b"\xef\xbb\xbf" + _crossref_lines())
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 2000)
+    tasks = list(parallel.tasks(open_inputs([str(path)], "crossref")))
+    assert len(tasks) > 3 and all(task.chunk for task in tasks)  # cut, not read whole
+    for to in ("csljson", "ris"):
+        _, log, read, written = _same_as_serial(path, to, monkeypatch, (1, 700, 2000, 1 << 20))
+        assert (read, written, log.skipped) == (15, 15, 9)
+    assert [d.location.line for d in log if d.code == "XREF001"] == [5, 14, 23]
+
+
+def test_crossref_splits_json_lines_into_lines_and_a_document_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """JSON lines are cut into chunks of whole lines; a response (or a single work) is one
+    JSON document, one chunk read whole, even on one line."""
+    work = ROOT / "tests" / "cases" / "crossref" / "mathml.json"
+    for document in (work.read_bytes(), b'{"DOI": "10.1000/1", "title": ["T"]}\n\n  \n'):
+        whole = crossref.split(io.BufferedReader(io.BytesIO(document)), 10)
+        assert whole is not None and list(whole) == [(document, {})]
+    lines = _crossref_lines()
+    split = crossref.split(io.BufferedReader(io.BytesIO(lines)), 1)
+    assert split is not None
+    chunks = list(split)
+    assert b"".join(data for data, _ in chunks) == lines and len(chunks) > 10
+    before = 0
+    for data, where in chunks:  # whole lines, numbered from the start of the input
+        assert where == {"first_line": before + 1} and data.endswith(b"\n")
+        before += data.count(b"\n")
+    wide = lines.decode().encode("utf-16")
+    assert crossref.split(io.BufferedReader(io.BytesIO(wide)), 1) is None  # read whole
+    _same_as_serial(work, "csljson", monkeypatch, (10,))
 
 
 def test_ris_utf16_input_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

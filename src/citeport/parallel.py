@@ -2,20 +2,21 @@
 
 The work is cut into tasks in input order: a chunk of lines of a file whose every line is a
 record (aggregator JSON lines: `FormatInfo.splittable`), a record-aligned chunk that the
-format's `FormatInfo.split` cuts (RIS: after an `ER` line; MEDLINE: after a blank line; BibTeX:
-between entries, with the `@string` macros in effect), or a whole file otherwise (what a format
-does not cut: a small BibTeX file, one with `crossref` parents that may come from anywhere in
-it; the last such file is converted in the main process, which a single worker could only slow
-down). A worker reads its task and renders each reference (`RecordWriter.prepare`), collecting
-its diagnostics in the order a serial run makes them; the main process takes the results in
-task order, replays the diagnostics, and assembles the output (`records.Assembler`: keys,
-numbers, separators). What a chunk cannot know alone is settled there by the format's `Joiner`:
-record numbers, ids repeated across chunks, and a chunk whose reading depends on the chunks
-before it (a BibTeX key read earlier), which is then read again in the main process, as a
-serial run reads it. Only bytes, rendered payloads and diagnostics as plain tuples cross
-between processes, never whole references: pickling a slotted dataclass goes through Python
-code for every object, and with several diagnostics a record (RIS reports each aggregator field
-it has no tag for) that cost the main process more than the conversion itself.
+format's `FormatInfo.split` cuts (RIS: after an `ER` line; MEDLINE: after a blank line;
+Crossref JSON lines: between lines; BibTeX: between entries, with the `@string` macros in
+effect), or a whole file otherwise (what a format does not cut: a small BibTeX file, one with
+`crossref` parents that may come from anywhere in it; the last such file is converted in the
+main process, which a single worker could only slow down). A worker reads its task and renders
+each reference (`RecordWriter.prepare`), collecting its diagnostics in the order a serial run
+makes them; the main process takes the results in task order, replays the diagnostics, and
+assembles the output (`records.Assembler`: keys, numbers, separators). What a chunk cannot know
+alone is settled there by the format's `Joiner`: record numbers, ids repeated across chunks,
+and a chunk whose reading depends on the chunks before it (a BibTeX key read earlier), which is
+then read again in the main process, as a serial run reads it. Only bytes, rendered payloads
+and diagnostics as plain tuples cross between processes, never whole references: pickling a
+slotted dataclass goes through Python code for every object, and with several diagnostics a
+record (RIS reports each aggregator field it has no tag for) that cost the main process more
+than the conversion itself.
 
 Small tasks (the files of a directory of small shards) go to a worker together, in batches of
 half a chunk or more; a chunk goes alone. At most `2 x jobs` batches are in flight, so memory

@@ -5,7 +5,8 @@ response `{"message": {"items": [work, ...]}}` (or `{"items": [...]}`), or JSON 
 (or of responses). The first non-blank line decides: when it is a whole JSON object and another
 non-blank line follows, the input is JSON lines, streamed a line at a time (each line reported
 with its number); otherwise it is one JSON document, which is read and parsed whole (a response
-holds at most 1,000 works, the API's page size). A UTF-16 input is decoded (`XREF009`).
+holds at most 1,000 works, the API's page size). A UTF-16 input is decoded (`XREF009`). For
+`-j`, `split` cuts JSON lines into chunks of whole lines.
 
 | Crossref work field                          | model                                          |
 |----------------------------------------------|------------------------------------------------|
@@ -38,6 +39,7 @@ turned into TeX first (`mathml_to_tex`), so it becomes a `Math` node rather than
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
@@ -147,17 +149,26 @@ def sniff(head: bytes) -> int:
     return min(score, 90)
 
 
-def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Reference]:
+def read(
+    stream: IO[bytes], source: str, log: DiagnosticLog, first_line: int | None = None
+) -> Iterator[Reference]:
     """Yield one `Reference` per Crossref work in `stream`; report and skip the rest.
 
     JSON lines are streamed; a single JSON document is read whole (see the module docstring).
+    With `first_line`, `stream` is a chunk of JSON lines (`split`) starting at that line.
     """
-    lines = iter(decoded(stream, source, log, "XREF009"))
+    if first_line is not None and first_line > 1:
+        yield from _read_lines((), iter(stream), first_line - 1, source, log)
+        return
+    lines = iter(decoded(stream, source, log, "XREF009") if first_line is None else stream)
     first, number = _next_text(lines, 0)
     if first is None:
         return
     first = first.removeprefix(b"\xef\xbb\xbf")
-    if first.lstrip().startswith(b"{") and _is_object(first):
+    if first_line is not None:  # the first chunk of JSON lines
+        yield from _read_lines(((number, first),), lines, number, source, log)
+        return
+    if _starts_lines(first):
         second, second_number = _next_text(lines, number)
         if second is not None:
             rows = [(number, first), (second_number, second)]
@@ -180,6 +191,45 @@ def read(stream: IO[bytes], source: str, log: DiagnosticLog) -> Iterator[Referen
         ref = _one(work, pointer, f"work-{index + 1}", source, None, log)
         if ref is not None:
             yield ref
+
+
+def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
+    """Cut a Crossref input into chunks of about `size` bytes that `read` reads as it reads
+    them in the whole input: (bytes, `read`'s keyword arguments) pairs, in order; None
+    (nothing read) for a UTF-16 input, which is read whole.
+
+    JSON lines (decided as `read` decides, on the first two lines that are not blank) are cut
+    into chunks of whole lines; one JSON document is one chunk, read whole.
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
+    if utf16(buffered.peek(64)[:64]) is not None:
+        return None
+    return _chunks(buffered, size)
+
+
+def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    head: list[bytes] = []  # the lines read up to the second that is not blank
+    texts: list[bytes] = []
+    for raw in stream:
+        head.append(raw)
+        if raw.strip():
+            texts.append(raw)
+            if len(texts) == 2 or not _starts_lines(raw.removeprefix(b"\xef\xbb\xbf")):
+                break
+    if len(texts) < 2 or not _starts_lines(texts[0].removeprefix(b"\xef\xbb\xbf")):
+        yield b"".join(head) + stream.read(), {}  # one document: read whole
+        return
+    rest = size - sum(map(len, head))
+    first_line, lines = 1, head + (stream.readlines(rest) if rest > 0 else [])
+    while lines:
+        yield b"".join(lines), {"first_line": first_line}
+        first_line += len(lines)
+        lines = stream.readlines(size)
+
+
+def _starts_lines(first: bytes) -> bool:
+    """Whether the first line that is not blank starts JSON lines (when another follows)."""
+    return first.lstrip().startswith(b"{") and _is_object(first)
 
 
 def _next_text(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
@@ -582,5 +632,6 @@ FORMATS = (
         sniff=sniff,
         extensions=(".json",),
         aliases=("crossref-json", "xref"),
+        split=split,
     ),
 )
