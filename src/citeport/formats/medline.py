@@ -28,7 +28,6 @@ decoded (`MED006`); a line that is not UTF-8 is read as Windows-1252 (`MED002`).
 from __future__ import annotations
 
 import calendar
-import io
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -37,7 +36,8 @@ from ..diagnostics import DiagnosticLog, Location
 from ..model import Date, Name, Provenance, Reference
 from ..registry import FormatInfo
 from ..richtext import text
-from .encoding import decoded, head_text, utf16
+from .chunks import after_lines
+from .encoding import decoded, head_text
 from .ris import MONTHS, SEASONS, ris_name
 
 NAME = "medline"
@@ -138,31 +138,12 @@ _BLANK_LINE = re.compile(rb"[ \t]*\r?\n")
 
 def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
     """Cut a MEDLINE input into chunks of about `size` bytes that `read` reads as it reads them
-    in the whole input: (bytes, `read`'s keyword arguments) pairs, in order; None (nothing
-    read) for a UTF-16 input, which is read whole.
+    in the whole input (`chunks.after_lines`; None for a UTF-16 input, which is read whole).
 
     A chunk ends after a blank line, where `read` has finished any record and starts afresh
     (PubMed puts one between records). An input without one is one chunk.
     """
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
-    if utf16(buffered.peek(64)[:64]) is not None:
-        return None
-    return _chunks(buffered, size)
-
-
-def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
-    first_line = 1
-    while True:
-        lines = stream.readlines(size)
-        if not lines:
-            return
-        while not _BLANK_LINE.fullmatch(lines[-1]):
-            line = stream.readline()
-            if not line:
-                break
-            lines.append(line)
-        yield b"".join(lines), {"first_line": first_line}
-        first_line += len(lines)
+    return after_lines(stream, size, _BLANK_LINE)
 
 
 def _finish(

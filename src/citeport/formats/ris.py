@@ -78,7 +78,6 @@ a profile cannot place is left out and reported (`RIS009`).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -93,7 +92,8 @@ from ..options import WriteOptions
 from ..records import RecordWriter, write_records
 from ..registry import FormatInfo
 from ..richtext import plain, text
-from .encoding import decoded, head_text, utf16
+from .chunks import after_lines
+from .encoding import decoded, head_text
 
 NAME = "ris"
 
@@ -635,32 +635,13 @@ _ER_LINE = re.compile(rb"ER {1,2}-[^\r\n]*\r?\n")
 
 def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]] | None:
     """Cut a RIS input into chunks of about `size` bytes that `read` reads as it reads them in
-    the whole input: (bytes, `read`'s keyword arguments) pairs, in order; None (nothing read)
-    for a UTF-16 input, which is read whole.
+    the whole input (`chunks.after_lines`; None for a UTF-16 input, which is read whole).
 
     A chunk ends after an `ER` line, where `read` has closed any record and reported any text
     before it, so nothing of the reader's state but the record count (`Joiner`) carries over.
     An input without such a line is one chunk.
     """
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
-    if utf16(buffered.peek(64)[:64]) is not None:
-        return None
-    return _chunks(buffered, size)
-
-
-def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
-    first_line = 1
-    while True:
-        lines = stream.readlines(size)
-        if not lines:
-            return
-        while not _ER_LINE.fullmatch(lines[-1]):
-            line = stream.readline()
-            if not line:
-                break
-            lines.append(line)
-        yield b"".join(lines), {"first_line": first_line}
-        first_line += len(lines)
+    return after_lines(stream, size, _ER_LINE)
 
 
 class Joiner(registry.Joiner):
