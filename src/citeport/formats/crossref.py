@@ -208,16 +208,16 @@ def split(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]
 
 
 def _chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, dict[str, Any]]]:
-    head: list[bytes] = []  # the lines read up to the second that is not blank
-    texts: list[bytes] = []
+    head: list[bytes] = []  # the lines read to decide, as `read` decides
+    texts = 0  # of them not blank
     for raw in stream:
         head.append(raw)
         if raw.strip():
-            texts.append(raw)
-            if len(texts) == 2 or not _starts_lines(raw.removeprefix(b"\xef\xbb\xbf")):
+            texts += 1
+            if texts == 2 or not _starts_lines(raw.removeprefix(b"\xef\xbb\xbf")):
                 break
-    if len(texts) < 2 or not _starts_lines(texts[0].removeprefix(b"\xef\xbb\xbf")):
-        yield b"".join(head) + stream.read(), {}  # one document: read whole
+    if texts < 2:  # one document (its first line is not a whole object, or it is alone)
+        yield b"".join(head) + stream.read(), {}
         return
     rest = size - sum(map(len, head))
     first_line, lines = 1, head + (stream.readlines(rest) if rest > 0 else [])
